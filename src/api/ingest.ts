@@ -1,0 +1,57 @@
+// The write path shared by every create endpoint: idempotency keys, the atomic
+// write, and the answer (a replay returns the first answer byte for byte).
+import type { Context } from 'hono';
+import type { AppEnv } from '../context';
+import { AppError } from '../lib/errors';
+import { sha256Hex } from '../lib/crypto';
+import type { NewEvent } from '../events/model';
+import { writeEvents, type IdempotencyClaim, type StoredResponse } from '../events/store';
+
+export const MAX_IDEMPOTENCY_KEY = 255;
+
+/** How an endpoint identifies a repeat of a request. */
+export type DedupeRule =
+  /** Only an Idempotency-Key header dedupes; reusing it with another body is a 409. */
+  | { scope: string; content: false }
+  /** WorkOS Audit Logs: the key plus the content, or the content alone without a key. */
+  | { scope: string; content: true };
+
+export async function idempotencyClaim(
+  c: Context<AppEnv>,
+  canonicalBody: string,
+  rule: DedupeRule,
+): Promise<IdempotencyClaim | undefined> {
+  const key = c.req.header('idempotency-key');
+  if (key !== undefined && (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY)) {
+    throw new AppError('invalid_request', `Idempotency-Key must be 1 to ${MAX_IDEMPOTENCY_KEY} characters.`);
+  }
+  if (key === undefined && !rule.content) return undefined;
+  const fingerprint = await sha256Hex(canonicalBody);
+  const identity = rule.content
+    ? `${rule.scope}\u0000${key ?? ''}\u0000${fingerprint}`
+    : `${rule.scope}\u0000${key}`;
+  return { keyHash: await sha256Hex(identity), fingerprint };
+}
+
+export async function ingest(
+  c: Context<AppEnv>,
+  input: { events: NewEvent[]; canonicalBody: string; rule: DedupeRule; respond: (ids: string[]) => StoredResponse },
+): Promise<Response> {
+  const idempotency = await idempotencyClaim(c, input.canonicalBody, input.rule);
+  const result = await writeEvents(c.var.db, {
+    projectId: c.var.projectId,
+    events: input.events,
+    now: c.var.now(),
+    requestId: c.var.requestId,
+    idempotency,
+    respond: input.respond,
+  });
+  if (result.replayed && !result.sameRequest) {
+    throw new AppError(
+      'idempotency_key_reused',
+      'This Idempotency-Key was already used with a different request body in the last 24 hours.',
+    );
+  }
+  const headers: Record<string, string> = result.replayed ? { 'Idempotent-Replayed': 'true' } : {};
+  return c.json(result.response.body as object, result.response.status as 201, headers);
+}

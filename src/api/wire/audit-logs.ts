@@ -1,0 +1,145 @@
+// The Audit Logs wire shape (POST /audit_logs/events and Waymark's read API under
+// /audit_logs/events): its schema, its 400/422 error shapes, and conversion.
+import { z } from 'zod';
+import { AppError } from '../../lib/errors';
+import {
+  ACTION_PATTERN,
+  MAX_ACTION,
+  MAX_ID,
+  MAX_LOCATION,
+  MAX_NAME,
+  MAX_TARGETS,
+  MAX_TYPE,
+  MAX_USER_AGENT,
+} from '../../events/limits';
+import { deriveActorEmail, type AuditEvent, type NewEvent } from '../../events/model';
+import { metadata, occurredAt, pathString, text, validate, type Problem } from '../../events/validate';
+
+const optionalText = (field: string, max: number) => text(field, max, true).nullish();
+
+export function auditLogEventSchema(now: () => number) {
+  const actor = z.strictObject(
+    {
+      id: text('actor.id', MAX_ID),
+      type: text('actor.type', MAX_TYPE),
+      name: optionalText('actor.name', MAX_NAME),
+      metadata: metadata('actor.metadata').optional(),
+    },
+    { error: 'actor must be an object' },
+  );
+  const target = z.strictObject(
+    {
+      id: text('target.id', MAX_ID),
+      type: text('target.type', MAX_TYPE),
+      name: optionalText('target.name', MAX_NAME),
+      metadata: metadata('target.metadata').optional(),
+    },
+    { error: 'each target must be an object' },
+  );
+  const event = z.strictObject(
+    {
+      action: text('action', MAX_ACTION).regex(ACTION_PATTERN, {
+        error: 'action must look like category.name (letters, digits, _ - :) with no spaces',
+      }),
+      occurred_at: occurredAt('occurred_at', now),
+      version: z
+        .number({ error: 'version must be a positive integer' })
+        .int({ error: 'version must be a positive integer' })
+        .min(1, { error: 'version must be a positive integer' })
+        .max(2_147_483_647, { error: 'version must be a positive integer' })
+        .nullish(),
+      actor,
+      targets: z
+        .array(target, { error: 'targets must be an array' })
+        .max(MAX_TARGETS, { error: `targets must have at most ${MAX_TARGETS} entries` }),
+      context: z.strictObject(
+        {
+          location: text('context.location', MAX_LOCATION),
+          user_agent: optionalText('context.user_agent', MAX_USER_AGENT),
+        },
+        { error: 'context must be an object' },
+      ),
+      metadata: metadata('metadata').optional(),
+    },
+    { error: 'event must be an object' },
+  );
+  return z.strictObject(
+    { organization_id: text('organization_id', MAX_ID), event },
+    { error: 'body must be an object' },
+  );
+}
+
+/**
+ * Missing fields and problems outside the event answer 422 `{errors: [{code, field}]}`;
+ * an event that is present but malformed answers 400 `invalid_audit_log_event` with
+ * JSON-Schema-style `instancePath`s relative to the event (the Node SDK raises its
+ * BadRequestException only when a 400 carries both `code` and `errors`).
+ */
+export function auditLogValidationError(problems: Problem[], prefix: (string | number)[] = []): AppError {
+  const outsideEvent = (p: Problem) => p.path[0] !== 'event' || p.path.length === 1;
+  if (problems.some((p) => p.kind === 'required' || outsideEvent(p))) {
+    return new AppError('validation_failed', 'Validation failed.', {
+      errors: problems.map((p) => ({
+        code: p.kind === 'invalid' ? 'invalid' : p.kind,
+        field: pathString([...prefix, ...p.path]),
+        message: p.message,
+      })),
+    });
+  }
+  return new AppError('invalid_audit_log_event', 'Invalid Audit Log event.', {
+    errors: problems.map((p) => ({
+      instancePath: '/' + [...prefix, ...p.path.slice(1)].join('/'),
+      keyword: p.kind === 'unknown_field' ? 'additionalProperties' : 'format',
+      message: p.message,
+    })),
+  });
+}
+
+export function parseAuditLogEvent(
+  body: unknown,
+  raw: string,
+  now: () => number,
+): { ok: true; event: NewEvent } | { ok: false; problems: Problem[] } {
+  const result = validate(auditLogEventSchema(now), body);
+  if (!result.ok) return result;
+  const { organization_id, event: e } = result.value;
+  const actor = {
+    id: e.actor.id,
+    type: e.actor.type,
+    name: e.actor.name ?? null,
+    metadata: e.actor.metadata ?? {},
+  };
+  return {
+    ok: true,
+    event: {
+      organizationId: organization_id,
+      action: e.action,
+      actionType: null,
+      version: e.version ?? null,
+      occurredAt: e.occurred_at,
+      actor: { ...actor, email: deriveActorEmail(actor) },
+      targets: e.targets.map((t) => ({ id: t.id, type: t.type, name: t.name ?? null, metadata: t.metadata ?? {} })),
+      context: { location: e.context.location, userAgent: e.context.user_agent ?? null },
+      metadata: e.metadata ?? {},
+      source: 'audit_logs',
+      raw,
+    },
+  };
+}
+
+/** Waymark's read shape for the Audit Logs generation (WorkOS has no read API for it). */
+export function toAuditLogEvent(e: AuditEvent) {
+  return {
+    object: 'audit_log_event',
+    id: e.id,
+    organization_id: e.organizationId,
+    action: e.action,
+    version: e.version,
+    occurred_at: new Date(e.occurredAt).toISOString(),
+    received_at: new Date(e.receivedAt).toISOString(),
+    actor: { id: e.actor.id, type: e.actor.type, name: e.actor.name, metadata: e.actor.metadata },
+    targets: e.targets.map((t) => ({ id: t.id, type: t.type, name: t.name, metadata: t.metadata })),
+    context: { location: e.context.location, user_agent: e.context.userAgent },
+    metadata: e.metadata,
+  };
+}

@@ -1,0 +1,49 @@
+// The Worker's environment, checked once per isolate. A missing binding or a
+// malformed secret fails closed with a message that names it.
+import { z } from 'zod';
+import { AppError } from './lib/errors';
+import { KEY_PATTERN } from './projects/store';
+
+export interface Env {
+  DB: D1Database;
+  KV: KVNamespace;
+  ASSETS?: Fetcher;
+  /** `development` locally (from .dev.vars), `production` otherwise. */
+  WAYMARK_ENV?: string;
+  ADMIN_PASSWORD?: string;
+  DEFAULT_PROJECT_SECRET_KEY?: string;
+  DEMO_PROJECT_SECRET_KEY?: string;
+  /** Optional: signs dashboard sessions. Defaults to a key derived from ADMIN_PASSWORD. */
+  SESSION_SECRET?: string;
+}
+
+const secretKey = (name: string) =>
+  z
+    .string()
+    .regex(KEY_PATTERN, `${name} must look like sk_test_… or sk_live_… followed by 24 to 128 letters and digits`)
+    .optional();
+
+const EnvSchema = z.object({
+  DB: z.custom<D1Database>((v) => typeof v === 'object' && v !== null, 'the D1 binding DB is missing'),
+  KV: z.custom<KVNamespace>((v) => typeof v === 'object' && v !== null, 'the KV binding KV is missing'),
+  WAYMARK_ENV: z.enum(['development', 'production', 'test']).optional(),
+  ADMIN_PASSWORD: z.string().min(8, 'ADMIN_PASSWORD must be at least 8 characters').optional(),
+  DEFAULT_PROJECT_SECRET_KEY: secretKey('DEFAULT_PROJECT_SECRET_KEY'),
+  DEMO_PROJECT_SECRET_KEY: secretKey('DEMO_PROJECT_SECRET_KEY'),
+  SESSION_SECRET: z.string().min(32, 'SESSION_SECRET must be at least 32 characters').optional(),
+});
+
+const checked = new WeakSet<object>();
+
+export function checkEnv(env: Env): void {
+  if (checked.has(env)) return;
+  const result = EnvSchema.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    console.error(`Waymark is misconfigured: ${problems}`);
+    throw new AppError('server_misconfigured', 'Waymark is misconfigured; see the Worker logs.');
+  }
+  checked.add(env);
+}
+
+export const isDevelopment = (env: Env) => env.WAYMARK_ENV === 'development' || env.WAYMARK_ENV === 'test';

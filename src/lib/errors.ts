@@ -1,0 +1,52 @@
+// The one error type. Anything thrown below a handler that is not an AppError is
+// a bug: it is logged with the request id and answered with a generic 500.
+
+/** Machine-readable error codes and the HTTP status each one maps to. */
+export const ERROR_STATUS = {
+  invalid_json: 400,
+  invalid_request: 400,
+  invalid_audit_log_event: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  method_not_allowed: 405,
+  idempotency_key_reused: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  validation_failed: 422,
+  rate_limit_exceeded: 429,
+  server_misconfigured: 500,
+  internal_error: 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+/** One entry of an error's `errors` array. Its shape is the wire shape of the API generation. */
+export type ErrorDetail = Record<string, unknown>;
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly errors?: ErrorDetail[];
+  readonly headers?: Record<string, string>;
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { errors?: ErrorDetail[]; headers?: Record<string, string> } = {},
+  ) {
+    super(message);
+    this.name = 'AppError';
+    this.code = code;
+    this.status = ERROR_STATUS[code];
+    this.errors = options.errors;
+    this.headers = options.headers;
+  }
+
+  /** The JSON body the API answers with. `errors` is always present on 4xx validation answers. */
+  toJSON(): Record<string, unknown> {
+    const body: Record<string, unknown> = { message: this.message, code: this.code };
+    if (this.errors) body.errors = this.errors;
+    return body;
+  }
+}

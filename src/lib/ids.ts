@@ -1,0 +1,17 @@
+// Time-ordered identifiers: prefix + ULID (26 Crockford base-32 characters).
+import { monotonicFactory } from 'ulidx';
+
+const ulid = monotonicFactory();
+
+export const ID_PREFIX = {
+  event: 'evt_',
+  project: 'proj_',
+  apiKey: 'key_',
+  request: 'req_',
+} as const;
+
+export function newId(kind: keyof typeof ID_PREFIX, now: number = Date.now()): string {
+  return ID_PREFIX[kind] + ulid(now);
+}
+
+export const EVENT_ID_PATTERN = /^evt_[0-9A-HJKMNP-TV-Z]{26}$/i;

@@ -1,0 +1,173 @@
+// Projects and their secret API keys, kept in KV. Only sha256(key) is stored: the
+// plain key exists once, in the answer to the request that created it.
+import { AppError } from '../lib/errors';
+import { randomBase62, sha256Hex } from '../lib/crypto';
+import { newId } from '../lib/ids';
+
+export const KEY_PREFIX = { test: 'sk_test_', live: 'sk_live_' } as const;
+export type KeyMode = keyof typeof KEY_PREFIX;
+/** 32 base-62 characters ≈ 190 bits of randomness. */
+export const KEY_RANDOM_CHARS = 32;
+export const KEY_PATTERN = /^sk_(test|live)_[A-Za-z0-9]{24,128}$/;
+/** How long a key lookup may be served from the edge cache; also how long a revoked key can linger. */
+export const KEY_CACHE_TTL_SECONDS = 60;
+export const MAX_PROJECT_NAME = 64;
+
+const kvProject = (id: string) => `project:${id}`;
+const kvKeyByHash = (hash: string) => `apikey:${hash}`;
+const kvProjectKey = (projectId: string, keyId: string) => `project-key:${projectId}:${keyId}`;
+
+export interface Project {
+  id: string;
+  name: string;
+  created_at: number;
+}
+
+export interface ApiKeyRecord {
+  id: string;
+  project_id: string;
+  name: string;
+  /** `sk_test_` or `sk_live_`. */
+  prefix: string;
+  last4: string;
+  created_at: number;
+  revoked_at: number | null;
+  hash: string;
+}
+
+export type ApiKeySummary = Omit<ApiKeyRecord, 'hash'>;
+
+export async function getProject(kv: KVNamespace, id: string): Promise<Project | null> {
+  return kv.get<Project>(kvProject(id), 'json');
+}
+
+export async function listProjects(kv: KVNamespace): Promise<Project[]> {
+  const out: Project[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await kv.list<Project>({ prefix: 'project:', cursor });
+    for (const k of page.keys) if (k.metadata) out.push(k.metadata);
+    cursor = page.list_complete ? undefined : page.cursor;
+  } while (cursor);
+  return out.sort((a, b) => a.created_at - b.created_at || a.name.localeCompare(b.name));
+}
+
+export function validateProjectName(name: unknown): string {
+  const trimmed = typeof name === 'string' ? name.trim() : '';
+  if (trimmed.length < 1 || trimmed.length > MAX_PROJECT_NAME) {
+    throw new AppError('validation_failed', `A project name is 1 to ${MAX_PROJECT_NAME} characters.`, {
+      errors: [{ field: 'name', code: `name must be 1 to ${MAX_PROJECT_NAME} characters` }],
+    });
+  }
+  return trimmed;
+}
+
+export async function createProject(
+  kv: KVNamespace,
+  input: { name: string; now: number; id?: string },
+): Promise<Project> {
+  const project: Project = {
+    id: input.id ?? newId('project', input.now),
+    name: validateProjectName(input.name),
+    created_at: input.now,
+  };
+  await kv.put(kvProject(project.id), JSON.stringify(project), { metadata: project });
+  return project;
+}
+
+function summary(record: ApiKeyRecord): ApiKeySummary {
+  const { hash: _hash, ...rest } = record;
+  return rest;
+}
+
+async function storeKey(kv: KVNamespace, record: ApiKeyRecord): Promise<void> {
+  const { hash } = record;
+  // The listing entry carries the record as metadata so a page of keys is one list() call.
+  await Promise.all([
+    kv.put(kvKeyByHash(hash), JSON.stringify(record)),
+    kv.put(kvProjectKey(record.project_id, record.id), hash, { metadata: summary(record) }),
+  ]);
+}
+
+/** Registers a key whose plain text is known (the deployment's configured keys). No-op when it exists. */
+export async function importKey(
+  kv: KVNamespace,
+  input: { projectId: string; plain: string; name: string; now: number },
+): Promise<void> {
+  const hash = await sha256Hex(input.plain);
+  if (await kv.get(kvKeyByHash(hash))) return;
+  const prefix = input.plain.startsWith(KEY_PREFIX.live) ? KEY_PREFIX.live : KEY_PREFIX.test;
+  await storeKey(kv, {
+    id: `key_${hash.slice(0, 26).toUpperCase()}`,
+    project_id: input.projectId,
+    name: input.name,
+    prefix,
+    last4: input.plain.slice(-4),
+    created_at: input.now,
+    revoked_at: null,
+    hash,
+  });
+}
+
+/** Creates a key and returns its plain text: the only time it is ever available. */
+export async function createKey(
+  kv: KVNamespace,
+  input: { projectId: string; mode: KeyMode; name: string; now: number },
+): Promise<{ plain: string; key: ApiKeySummary }> {
+  const name = input.name.trim().slice(0, MAX_PROJECT_NAME) || 'Secret key';
+  const plain = KEY_PREFIX[input.mode] + randomBase62(KEY_RANDOM_CHARS);
+  const record: ApiKeyRecord = {
+    id: newId('apiKey', input.now),
+    project_id: input.projectId,
+    name,
+    prefix: KEY_PREFIX[input.mode],
+    last4: plain.slice(-4),
+    created_at: input.now,
+    revoked_at: null,
+    hash: await sha256Hex(plain),
+  };
+  await storeKey(kv, record);
+  return { plain, key: summary(record) };
+}
+
+export async function listKeys(kv: KVNamespace, projectId: string): Promise<ApiKeySummary[]> {
+  const out: ApiKeySummary[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await kv.list<ApiKeySummary>({ prefix: `project-key:${projectId}:`, cursor });
+    for (const k of page.keys) if (k.metadata) out.push(k.metadata);
+    cursor = page.list_complete ? undefined : page.cursor;
+  } while (cursor);
+  return out.sort((a, b) => b.created_at - a.created_at);
+}
+
+/** Revokes a key of this project. A key of another project is "not found", never touched. */
+export async function revokeKey(
+  kv: KVNamespace,
+  input: { projectId: string; keyId: string; now: number },
+): Promise<ApiKeySummary> {
+  const hash = await kv.get(kvProjectKey(input.projectId, input.keyId));
+  const record = hash ? await kv.get<ApiKeyRecord>(kvKeyByHash(hash), 'json') : null;
+  if (!hash || !record || record.project_id !== input.projectId) {
+    throw new AppError('not_found', 'No such key in this project.');
+  }
+  if (record.revoked_at === null) {
+    record.revoked_at = input.now;
+    await storeKey(kv, record);
+  }
+  return summary(record);
+}
+
+/**
+ * Resolves a presented secret to its key record, or null when it is malformed,
+ * unknown or revoked. Malformed keys are refused before any KV read.
+ */
+export async function verifyKey(kv: KVNamespace, plain: string): Promise<ApiKeyRecord | null> {
+  if (!KEY_PATTERN.test(plain)) return null;
+  const record = await kv.get<ApiKeyRecord>(kvKeyByHash(await sha256Hex(plain)), {
+    type: 'json',
+    cacheTtl: KEY_CACHE_TTL_SECONDS,
+  });
+  if (!record || record.revoked_at !== null) return null;
+  return record;
+}

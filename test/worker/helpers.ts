@@ -1,0 +1,63 @@
+// Helpers for tests that run inside workerd against the real Worker.
+import { exports } from 'cloudflare:workers';
+
+export const DEFAULT_KEY = 'sk_test_DefaultDefaultDefaultDefault0001';
+export const DEMO_KEY = 'sk_test_DemoDemoDemoDemoDemoDemoDemo0002';
+
+export async function call(
+  method: string,
+  path: string,
+  options: { key?: string | null; body?: unknown; rawBody?: BodyInit; headers?: Record<string, string> } = {},
+): Promise<{ status: number; body: any; headers: Headers; text: string }> {
+  const headers: Record<string, string> = { ...(options.headers ?? {}) };
+  const key = options.key === undefined ? DEFAULT_KEY : options.key;
+  if (key !== null) headers.authorization = `Bearer ${key}`;
+  let body: BodyInit | undefined = options.rawBody;
+  if (options.body !== undefined) {
+    body = JSON.stringify(options.body);
+    headers['content-type'] = 'application/json';
+  }
+  const res = await exports.default.fetch(new Request(`http://waymark.test${path}`, { method, headers, body }));
+  const text = await res.text();
+  let parsed: unknown = undefined;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  return { status: res.status, body: parsed, headers: res.headers, text };
+}
+
+let counter = 0;
+
+export function legacyEvent(overrides: Record<string, unknown> = {}) {
+  counter++;
+  return {
+    group: 'foo-corp.com',
+    location: '203.0.113.7',
+    action: 'user.signed_in',
+    action_type: 'R',
+    actor_name: 'clarence@example.com',
+    actor_id: `user_${counter}`,
+    target_name: 'dashboard',
+    target_id: 'dash_1',
+    occurred_at: new Date(Date.UTC(2026, 0, 1, 12, 0, 0) + counter * 1000).toISOString(),
+    ...overrides,
+  };
+}
+
+export function auditLogBody(overrides: Record<string, unknown> = {}, orgId = 'org_foo') {
+  counter++;
+  return {
+    organization_id: orgId,
+    event: {
+      action: 'document.exported',
+      occurred_at: new Date(Date.UTC(2026, 0, 2, 12, 0, 0) + counter * 1000).toISOString(),
+      actor: { id: `user_${counter}`, type: 'user', name: 'Zoë Washburne', metadata: { email: 'zoe@serenity.io' } },
+      targets: [{ id: `doc_${counter}`, type: 'document', name: 'Q3 report.pdf' }],
+      context: { location: '198.51.100.4', user_agent: 'Mozilla/5.0' },
+      metadata: { plan: 'pro' },
+      ...overrides,
+    },
+  };
+}
