@@ -134,14 +134,14 @@ export function metadata(field: string) {
   });
 }
 
-/** Turns zod issues (parsed with `reportInput: true`) into neutral problems. */
+/** Turns zod issues (parsed with `reportInput: true`, so a missing value shows as input undefined) into neutral problems. */
 export function toProblems(issues: readonly z.core.$ZodIssue[]): Problem[] {
   const out: Problem[] = [];
   for (const issue of issues) {
     const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) out.push({ path: [...path, key], kind: 'unknown_field', message: `${pathString([...path, key])} is not a known field` });
-    } else if (issue.code === 'invalid_type' && !('input' in issue)) {
+    } else if (issue.code === 'invalid_type' && issue.input === undefined) {
       out.push({ path, kind: 'required', message: `${pathString(path)} is required` });
     } else {
       out.push({ path, kind: 'invalid', message: issue.message });

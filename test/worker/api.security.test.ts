@@ -1,0 +1,120 @@
+// Keys, isolation between projects, and hostile input that must never cause a 500.
+import { env } from 'cloudflare:workers';
+import { describe, expect, it } from 'vitest';
+import { createKey, createProject, listKeys, revokeKey } from '../../src/projects/store';
+import { auditLogBody, call, DEMO_KEY, legacyEvent } from './helpers';
+
+describe('API keys', () => {
+  it.each([
+    ['no header', null, undefined],
+    ['wrong scheme', null, { authorization: 'Basic c2s6' }],
+    ['malformed key', 'not-a-key', undefined],
+    ['well-formed unknown key', 'sk_test_ABCDEFGHIJKLMNOPQRSTUVWXYZ012345', undefined],
+    ['live prefix unknown key', 'sk_live_ABCDEFGHIJKLMNOPQRSTUVWXYZ012345', undefined],
+  ])('answers 401 JSON for %s', async (_name, key, headers) => {
+    for (const [method, path] of [['GET', '/events'], ['POST', '/events'], ['POST', '/audit_logs/events'], ['GET', '/audit_logs/events']]) {
+      const r = await call(method, path, { key, headers, body: method === 'POST' ? legacyEvent() : undefined });
+      expect(r.status).toBe(401);
+      expect(r.body).toMatchObject({ code: 'unauthorized', message: expect.stringContaining('Unauthorized') });
+    }
+  });
+
+  it('stores only hashes; a created key works, shows its last four, and stops working when revoked', async () => {
+    const project = await createProject(env.KV, { name: 'Keys test', now: Date.now() });
+    const { plain, key } = await createKey(env.KV, { projectId: project.id, mode: 'test', name: 'ci', now: Date.now() });
+    expect(plain).toMatch(/^sk_test_[A-Za-z0-9]{32}$/);
+    expect(key.last4).toBe(plain.slice(-4));
+    const stored = await env.KV.list();
+    for (const k of stored.keys) {
+      expect(k.name).not.toContain(plain);
+      expect((await env.KV.get(k.name)) ?? '').not.toContain(plain);
+      expect(JSON.stringify(k.metadata ?? {})).not.toContain(plain);
+    }
+    expect((await call('GET', '/events', { key: plain })).status).toBe(200);
+    await revokeKey(env.KV, { projectId: project.id, keyId: key.id, now: Date.now() });
+    expect((await listKeys(env.KV, project.id))[0].revoked_at).not.toBeNull();
+    expect((await call('GET', '/events', { key: plain })).status).toBe(401);
+  });
+
+  it('cannot revoke another project\'s key', async () => {
+    const a = await createProject(env.KV, { name: 'A', now: Date.now() });
+    const b = await createProject(env.KV, { name: 'B', now: Date.now() });
+    const { key } = await createKey(env.KV, { projectId: a.id, mode: 'test', name: 'a', now: Date.now() });
+    await expect(revokeKey(env.KV, { projectId: b.id, keyId: key.id, now: Date.now() })).rejects.toThrow(/No such key/);
+  });
+});
+
+describe('project isolation', () => {
+  it('never shows one project\'s events to another project\'s key', async () => {
+    const secret = await call('POST', '/events', { body: legacyEvent({ group: 'iso-secret', actor_name: 'Isolde Secret' }) });
+    const id = secret.body.id;
+    expect((await call('GET', `/events/${id}`, { key: DEMO_KEY })).status).toBe(404);
+    expect((await call('GET', `/audit_logs/events/${id}`, { key: DEMO_KEY })).status).toBe(404);
+    for (const qs of ['group=iso-secret', 'search=Isolde', `search=${id}`, 'limit=100']) {
+      const r = await call('GET', `/events?${qs}`, { key: DEMO_KEY });
+      expect(r.body.data.map((e: { id: string }) => e.id)).not.toContain(id);
+    }
+    expect((await call('GET', `/events?after=${id}`, { key: DEMO_KEY })).status).toBe(422);
+    const own = await call('GET', '/events?search=Isolde');
+    expect(own.body.data.map((e: { id: string }) => e.id)).toContain(id);
+  });
+});
+
+const HOSTILE_SEARCHES = [
+  '"', '""', '"unclosed', "'", '*', '**', 'a*b', '-', '--', '-foo', 'NOT', 'AND', 'OR', 'NEAR(', 'NEAR(a b, 2)',
+  'a OR', '(', ')', '((((', '^', 'col:val', 'ids:evt', '{ids email}: x', '+', '\\', '%', '_', '%_%', "'; DROP TABLE events; --",
+  '\u0000', '\u0000abc', '\u202e\u202d', 'Zoë', 'ZOË', '😀', '👨‍👩‍👧', '中文', 'مرحبا', 'x'.repeat(10_000),
+  'word '.repeat(2000), '<script>alert(1)</script>', 'evt_', 'evt_01', 'evt_01HZZZZZZZZZZZZZZZZZZZZZZZ',
+  '   ', '\n\t',  'a\u0301', 'clarence@', '@example.com', '.', '...', 'user.', 'user.*',
+];
+
+describe('hostile input never causes a 500', () => {
+  it.each(HOSTILE_SEARCHES.map((s) => [JSON.stringify(s).slice(0, 40), s]))('search %s', async (_label, s) => {
+    for (const path of ['/events', '/audit_logs/events']) {
+      const r = await call('GET', `${path}?search=${encodeURIComponent(s)}`);
+      expect([200, 422]).toContain(r.status);
+      expect(r.headers.get('content-type')).toContain('application/json');
+    }
+  });
+
+  it('search with bytes that are not UTF-8', async () => {
+    for (const qs of ['search=%ED%A0%80', 'search=%FF%FE', 'search=%', 'search=%E0%A4%A', 'group[=x', 'group]]=x', '[]=x']) {
+      const r = await call('GET', `/events?${qs}`);
+      expect([200, 422], qs).toContain(r.status);
+    }
+  });
+
+  const HOSTILE_BODIES: [string, string][] = [
+    ['null', 'null'],
+    ['a number', '42'],
+    ['a string', '"event"'],
+    ['an array', '[]'],
+    ['nested deeply', '['.repeat(5000) + ']'.repeat(5000)],
+    ['proto key', JSON.stringify({ ...legacyEvent(), __proto__: { polluted: true } })],
+    ['__proto__ in metadata', `{"group":"g","location":"l","action":"a.b","action_type":"C","actor_name":"n","actor_id":"i","target_name":"t","target_id":"","occurred_at":"2026-01-01T00:00:00Z","metadata":{"__proto__":{"x":1}}}`],
+    ['constructor in metadata', JSON.stringify(legacyEvent({ metadata: { constructor: 'x', __proto__x: 'y' } }))],
+    ['huge number', JSON.stringify(legacyEvent({ metadata: { n: 1e308 } }))],
+    ['html everywhere', JSON.stringify(legacyEvent({ actor_name: '<img src=x onerror=alert(1)>', group: '<script>' }))],
+    ['lone surrogates', '{"group":"\\ud800"}'],
+    ['NUL bytes', JSON.stringify(legacyEvent({ actor_name: 'a\u0000b' }))],
+    ['duplicate keys', '{"group":"a","group":"b"}'],
+  ];
+
+  it.each(HOSTILE_BODIES)('POST body: %s', async (_name, raw) => {
+    for (const path of ['/events', '/audit_logs/events', '/events/batch', '/audit_logs/events/batch']) {
+      const r = await call('POST', path, { rawBody: raw });
+      expect(r.status, `${path}: ${r.text.slice(0, 200)}`).toBeLessThan(500);
+      if (r.status >= 400) expect(r.body?.message, path).toBeTypeOf('string');
+      else expect(r.body?.success, path).toBe(true);
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('keeps __proto__ as a plain metadata key', async () => {
+    const body = auditLogBody({ metadata: JSON.parse('{"__proto__": "plain", "ok": 1}') }, 'org_proto');
+    const r = await call('POST', '/audit_logs/events', { rawBody: JSON.stringify(body) });
+    expect(r.status, r.text).toBe(200);
+    const back = await call('GET', `/audit_logs/events/${r.body.id}`);
+    expect(Object.keys(back.body.metadata).sort()).toEqual(['__proto__', 'ok']);
+  });
+});
