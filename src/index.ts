@@ -23,6 +23,7 @@ app.use(async (c, next) => {
   await next();
 });
 
+app.get('/healthz', (c) => c.json({ ok: true }));
 app.route('/', api);
 
 app.notFound((c) => {
