@@ -44,7 +44,7 @@ async function seedDemo(url: string, key: string): Promise<number> {
   const auth = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
   const existing = await fetch(`${url}/events?limit=1`, { headers: auth });
   if (!existing.ok) throw new Error(`Could not read the Demo project: ${existing.status} ${await existing.text()}`);
-  if ((await existing.json()).data.length > 0) return 0;
+  if (((await existing.json()) as { data: unknown[] }).data.length > 0) return 0;
   const events = demoEvents({ count: DEMO_EVENT_COUNT, now: Date.now() });
   for (let i = 0; i < events.length; i += 1000) {
     const res = await fetch(`${url}/audit_logs/events/batch`, {
@@ -58,7 +58,7 @@ async function seedDemo(url: string, key: string): Promise<number> {
 }
 
 const vars = ensureDevVars();
-await import('./copy-assets.mjs');
+await import('./copy-assets.ts');
 console.log('Applying migrations to the local D1 database…');
 migrateLocal();
 const worker = await startWorker({ port: PORT });

@@ -10,6 +10,14 @@ export interface AppEnv {
     /** Set by the API key middleware. */
     projectId: string;
     apiKeyId: string;
+    /** Set when the usage counter was written with the request's own batch. */
+    usageCounted: boolean;
+    /** The endpoint name usage is counted under, when it differs from method + path. */
+    usageEndpoint: string;
+    /** The parsed form of a dashboard POST (read once, for the CSRF check and the handler). */
+    form: FormData | null;
+    /** Dashboard session, when signed in. */
+    session: import('./dashboard/session').Session;
     /** Injectable clock for tests; Date.now otherwise. */
     now: () => number;
   };

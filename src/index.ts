@@ -3,14 +3,36 @@
 import { drizzle } from 'drizzle-orm/d1';
 import { Hono } from 'hono';
 import { api } from './api';
+import { dashboard, dashboardError, isDashboardPath } from './dashboard';
 import type { AppEnv } from './context';
 import { checkEnv, type Env } from './env';
 import { purgeExpiredIdempotencyKeys } from './events/store';
+import { pruneFailures } from './usage/store';
 import { AppError } from './lib/errors';
 import { newId } from './lib/ids';
 import { ensureBootstrap } from './projects/bootstrap';
 
 const app = new Hono<AppEnv>();
+
+/** Our own scripts and styles only; nothing may frame us. */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "form-action 'self'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+app.use(async (c, next) => {
+  await next();
+  c.header('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+  c.header('X-Content-Type-Options', 'nosniff');
+  c.header('Referrer-Policy', 'same-origin');
+  c.header('X-Frame-Options', 'DENY');
+});
 
 app.use(async (c, next) => {
   const requestId = newId('request');
@@ -25,28 +47,33 @@ app.use(async (c, next) => {
 
 app.get('/healthz', (c) => c.json({ ok: true }));
 app.route('/', api);
+app.route('/', dashboard);
 
 app.notFound((c) => {
-  const err = new AppError('not_found', `Not found: ${c.req.method} ${new URL(c.req.url).pathname}`);
+  const path = new URL(c.req.url).pathname;
+  const err = new AppError('not_found', `Not found: ${c.req.method} ${path}`);
+  if (isDashboardPath(path)) return dashboardError(c, err);
   return c.json(err.toJSON(), 404);
 });
 
 app.onError((err, c) => {
   const requestId = c.get('requestId') ?? 'unknown';
   c.header('X-Request-ID', requestId);
+  const html = isDashboardPath(new URL(c.req.url).pathname);
   if (err instanceof AppError) {
     for (const [k, v] of Object.entries(err.headers ?? {})) c.header(k, v);
-    return c.json(err.toJSON(), err.status as 400);
+    return html ? dashboardError(c, err) : c.json(err.toJSON(), err.status as 400);
   }
   console.error(`[${requestId}] unhandled error`, err);
   const body = new AppError('internal_error', `Internal error. Quote request id ${requestId} when reporting it.`);
-  return c.json(body.toJSON(), 500);
+  return html ? dashboardError(c, body) : c.json(body.toJSON(), 500);
 });
 
 export default {
   fetch: app.fetch,
   async scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext) {
-    ctx.waitUntil(purgeExpiredIdempotencyKeys(drizzle(env.DB), Date.now()).then(() => undefined));
+    const db = drizzle(env.DB);
+    ctx.waitUntil(Promise.all([purgeExpiredIdempotencyKeys(db, Date.now()), pruneFailures(db, Date.now())]));
   },
 } satisfies ExportedHandler<Env>;
 

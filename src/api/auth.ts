@@ -2,7 +2,7 @@
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../context';
 import { AppError } from '../lib/errors';
-import { verifyKey } from '../projects/store';
+import { lookupKey } from '../projects/store';
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
@@ -12,8 +12,12 @@ export const requireApiKey = createMiddleware<AppEnv>(async (c, next) => {
   if (!match) {
     throw new AppError('unauthorized', 'Unauthorized: send your secret key as "Authorization: Bearer sk_...".');
   }
-  const record = await verifyKey(c.env.KV, match[1]);
-  if (!record) throw new AppError('unauthorized', 'Unauthorized: the API key is invalid or has been revoked.');
+  const record = await lookupKey(c.env.KV, match[1]);
+  if (!record) throw new AppError('unauthorized', 'Unauthorized: the API key is invalid.');
+  if (record.revoked_at !== null) {
+    c.set('projectId', record.project_id); // so the project's usage page shows the failing integration
+    throw new AppError('unauthorized', 'Unauthorized: the API key has been revoked.');
+  }
   c.set('projectId', record.project_id);
   c.set('apiKeyId', record.id);
   await next();

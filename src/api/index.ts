@@ -4,11 +4,10 @@ import type { AppEnv } from '../context';
 import { requireApiKey } from './auth';
 import { auditLogsApi } from './audit-logs';
 import { legacyApi } from './legacy';
+import { trackUsage } from '../usage/middleware';
 
 export const api = new Hono<AppEnv>();
 
-api.use('/events', requireApiKey);
-api.use('/events/*', requireApiKey);
-api.use('/audit_logs/*', requireApiKey);
+for (const path of ['/events', '/events/*', '/audit_logs/*']) api.use(path, trackUsage, requireApiKey);
 api.route('/', legacyApi);
 api.route('/audit_logs', auditLogsApi);

@@ -110,6 +110,8 @@ export async function writeEvents(
     requestId: string;
     idempotency?: IdempotencyClaim;
     respond: (ids: string[]) => StoredResponse;
+    /** Statements that must commit with the events (the usage counter). */
+    alongside?: D1PreparedStatement[];
   },
 ): Promise<WriteResult> {
   const { projectId, now, requestId, idempotency } = input;
@@ -146,8 +148,12 @@ export async function writeEvents(
       statement(db, sql`INSERT INTO event_targets (project_id, target_id, target_type, target_name, event_seq, position)
         SELECT ${projectId}, t.value ->> 'id', t.value ->> 'type', t.value ->> 'name', e.seq, t.key
         FROM json_each(${chunk}) AS j JOIN events AS e ON e.id = j.value ->> 'id', json_each(j.value, '$.t') AS t`),
+      statement(db, sql`INSERT OR IGNORE INTO catalog (project_id, kind, value)
+        SELECT DISTINCT ${projectId}, 'action', j.value ->> 'a' FROM json_each(${chunk}) AS j
+        UNION SELECT DISTINCT ${projectId}, 'organization', j.value ->> 'o' FROM json_each(${chunk}) AS j`),
     );
   }
+  statements.push(...(input.alongside ?? []));
   if (!idempotency) {
     await db.$client.batch(statements);
     return { replayed: false, ids, response };
@@ -180,7 +186,6 @@ export async function purgeExpiredIdempotencyKeys(db: Db, now: number, max = 500
 type EventRow = typeof events.$inferSelect;
 
 const listColumns = {
-  seq: events.seq,
   id: events.id,
   projectId: events.projectId,
   organizationId: events.organizationId,
@@ -193,7 +198,7 @@ const listColumns = {
   data: events.data,
 };
 
-function toEvent(row: Omit<EventRow, 'raw' | 'actorId' | 'actorName' | 'actorType' | 'actorEmail' | 'location' | 'userAgent'> & { raw?: string }): AuditEvent {
+function toEvent(row: Omit<EventRow, 'seq' | 'raw' | 'actorId' | 'actorName' | 'actorType' | 'actorEmail' | 'location' | 'userAgent'> & { raw?: string }): AuditEvent {
   const data = JSON.parse(row.data) as Pick<AuditEvent, 'actor' | 'targets' | 'context' | 'metadata'>;
   return {
     id: row.id,
@@ -208,6 +213,14 @@ function toEvent(row: Omit<EventRow, 'raw' | 'actorId' | 'actorName' | 'actorTyp
     raw: row.raw ?? '',
     ...data,
   };
+}
+
+/** Distinct actions or organizations seen in a project (for filter pickers), bounded. */
+export async function catalogValues(db: Db, projectId: string, kind: 'action' | 'organization', max = 500): Promise<string[]> {
+  const rows = await db.all<{ value: string }>(
+    sql`SELECT value FROM catalog WHERE project_id = ${projectId} AND kind = ${kind} ORDER BY value LIMIT ${max}`,
+  );
+  return rows.map((r) => r.value);
 }
 
 export async function getEvent(db: Db, projectId: string, id: string): Promise<AuditEvent | null> {
@@ -236,6 +249,7 @@ export interface EventQuery {
   actionTypes?: ActionType[];
   actorIds?: string[];
   actorNames?: string[];
+  actorEmails?: string[];
   actorTypes?: string[];
   targetIds?: string[];
   targetNames?: string[];
@@ -266,6 +280,7 @@ function filterConditions(q: EventQuery): SQL[] {
   if (has(q.actionTypes)) c.push(inArray(events.actionType, q.actionTypes));
   if (has(q.actorIds)) c.push(inArray(events.actorId, q.actorIds));
   if (has(q.actorNames)) c.push(inArray(events.actorName, q.actorNames));
+  if (has(q.actorEmails)) c.push(inArray(events.actorEmail, q.actorEmails.map((e) => e.toLowerCase())));
   if (has(q.actorTypes)) c.push(inArray(events.actorType, q.actorTypes));
   if (has(q.locations)) c.push(inArray(events.location, q.locations));
   const targetFilter = (column: 'target_id' | 'target_name' | 'target_type', values: string[]) =>

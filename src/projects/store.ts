@@ -163,11 +163,12 @@ export async function revokeKey(
  * unknown or revoked. Malformed keys are refused before any KV read.
  */
 export async function verifyKey(kv: KVNamespace, plain: string): Promise<ApiKeyRecord | null> {
+  const record = await lookupKey(kv, plain);
+  return record && record.revoked_at === null ? record : null;
+}
+
+/** The key's record whatever its state (revoked included), or null when malformed or unknown. */
+export async function lookupKey(kv: KVNamespace, plain: string): Promise<ApiKeyRecord | null> {
   if (!KEY_PATTERN.test(plain)) return null;
-  const record = await kv.get<ApiKeyRecord>(kvKeyByHash(await sha256Hex(plain)), {
-    type: 'json',
-    cacheTtl: KEY_CACHE_TTL_SECONDS,
-  });
-  if (!record || record.revoked_at !== null) return null;
-  return record;
+  return kv.get<ApiKeyRecord>(kvKeyByHash(await sha256Hex(plain)), { type: 'json', cacheTtl: KEY_CACHE_TTL_SECONDS });
 }

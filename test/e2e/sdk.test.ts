@@ -13,7 +13,7 @@ async function listGroup(group: string) {
     headers: { authorization: `Bearer ${KEY}` },
   });
   expect(res.status).toBe(200);
-  return (await res.json()).data as { id: string; actor_name: string; group: string }[];
+  return ((await res.json()) as { data: { id: string; actor_name: string; group: string }[] }).data;
 }
 
 const legacyEvent = (group: string, overrides: Record<string, unknown> = {}) => ({
@@ -61,8 +61,8 @@ describe('@workos-inc/node 3.9.3', () => {
     expect(searched.data.map((e: { group: string }) => e.group)).toEqual(['sdk3-list-b']);
     const page1 = await workos.auditTrail.listEvents({ group: ['sdk3-list-a'], limit: 2 } as never);
     expect(page1.data).toHaveLength(2);
-    expect(page1.listMetadata.after).toBe(page1.data[1].id);
-    const page2 = await workos.auditTrail.listEvents({ group: ['sdk3-list-a'], limit: 2, after: page1.listMetadata.after } as never);
+    expect(page1.list_metadata.after).toBe(page1.data[1].id);
+    const page2 = await workos.auditTrail.listEvents({ group: ['sdk3-list-a'], limit: 2, after: page1.list_metadata.after } as never);
     expect(page2.data).toHaveLength(1);
     expect(page1.data[0].action.name).toBe('user.signed_in');
   });

@@ -1,0 +1,86 @@
+// The page frame: the left-hand menu with the project switcher, and the main area.
+import type { ComponentChildren } from 'preact';
+import type { Project } from '../projects/store';
+
+export type Section = 'events' | 'keys' | 'usage';
+
+const SECTIONS: { id: Section; label: string; path: string }[] = [
+  { id: 'events', label: 'Events', path: 'events' },
+  { id: 'keys', label: 'API Keys', path: 'keys' },
+  { id: 'usage', label: 'Usage', path: 'usage' },
+];
+
+export function Document({ title, children, bodyClass }: { title: string; children: ComponentChildren; bodyClass?: string }) {
+  return (
+    <html lang="en">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="htmx-config" content='{"includeIndicatorCSS": false}' />
+        <title>{`${title} · Waymark`}</title>
+        <link rel="stylesheet" href="/app.css" />
+        <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+        <script src="/vendor/htmx.min.js" defer></script>
+        <script src="/app.js" defer></script>
+      </head>
+      <body class={bodyClass}>{children}</body>
+    </html>
+  );
+}
+
+export function Layout(props: {
+  title: string;
+  project: Project;
+  projects: Project[];
+  section: Section;
+  csrf: string;
+  children: ComponentChildren;
+}) {
+  const { project, projects, section, csrf } = props;
+  return (
+    <Document title={`${props.title} · ${project.name}`}>
+      <div class="shell">
+        <aside class="sidebar">
+          <a class="brand" href="/">
+            <span class="brand-mark" aria-hidden="true">◆</span> Waymark
+          </a>
+          <details class="switcher">
+            <summary>
+              <span class="switcher-label">Project</span>
+              <span class="switcher-name" data-testid="current-project">{project.name}</span>
+            </summary>
+            <ul>
+              {projects.map((p) => (
+                <li>
+                  <a href={`/projects/${p.id}/${section}`} aria-current={p.id === project.id ? 'true' : undefined}>
+                    {p.name}
+                  </a>
+                </li>
+              ))}
+            </ul>
+            <form method="post" action="/projects" class="new-project">
+              <input type="hidden" name="_csrf" value={csrf} />
+              <label>
+                New project
+                <input name="name" required maxLength={64} placeholder="Project name" autoComplete="off" />
+              </label>
+              <button type="submit">Create</button>
+            </form>
+          </details>
+          <nav aria-label="Sections">
+            {SECTIONS.map((s) => (
+              <a href={`/projects/${project.id}/${s.path}`} aria-current={s.id === section ? 'page' : undefined}>
+                {s.label}
+              </a>
+            ))}
+          </nav>
+          <form method="post" action="/logout" class="signout">
+            <input type="hidden" name="_csrf" value={csrf} />
+            <button type="submit" class="link">Sign out</button>
+          </form>
+        </aside>
+        <main id="main">{props.children}</main>
+      </div>
+    </Document>
+  );
+}

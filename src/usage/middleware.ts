@@ -1,0 +1,44 @@
+// Counts every API request whose key names a project (revoked keys included, so a
+// developer sees those 401s too). Ingest counts inside its own batch and marks the
+// request as counted; everything else is counted after the response, in waitUntil.
+import { createMiddleware } from 'hono/factory';
+import type { AppEnv } from '../context';
+import { failureStatement, usageStatement } from './store';
+
+export const trackUsage = createMiddleware<AppEnv>(async (c, next) => {
+  await next();
+  const projectId = c.get('projectId');
+  if (!projectId || c.get('usageCounted')) return;
+  const status = c.res.status;
+  const db = c.var.db;
+  const at = c.var.now();
+  const route = c.get('usageEndpoint') ?? `${c.req.method} ${normalisePath(new URL(c.req.url).pathname)}`;
+  const statements = [usageStatement(db, { projectId, at, endpoint: route, status, events: 0 })];
+  if (status >= 400) {
+    let code: string | null = null;
+    let message: string | null = null;
+    try {
+      const body = (await c.res.clone().json()) as { code?: string; message?: string; errors?: unknown[] };
+      code = body.code ?? null;
+      message = body.message ?? null;
+      if (Array.isArray(body.errors) && body.errors.length > 0) message = `${message ?? ''} ${JSON.stringify(body.errors.slice(0, 3))}`;
+    } catch {
+      /* not JSON: keep the status alone */
+    }
+    const url = new URL(c.req.url);
+    statements.push(
+      failureStatement(db, { projectId, at, method: c.req.method, path: url.pathname + url.search, status, code, message, requestId: c.var.requestId }),
+    );
+  }
+  const write = db.$client.batch(statements).catch((err) => console.error(`[${c.var.requestId}] usage not recorded`, err));
+  try {
+    c.executionCtx.waitUntil(write);
+  } catch {
+    await write; // no execution context (plain app.request in tests)
+  }
+});
+
+/** Collapses ids in paths so usage groups by endpoint: /events/evt_… → /events/:id. */
+export function normalisePath(path: string): string {
+  return path.replace(/\/(evt|audit_log_export)_[0-9A-Za-z]+/g, '/:id');
+}

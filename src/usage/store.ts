@@ -1,0 +1,90 @@
+// API usage counters and the log of recent failures. Counters are atomic upserts, so
+// concurrent requests never lose a count; ingest folds its counter into the same D1
+// batch as the events (no extra round trip on the hot path).
+import { sql } from 'drizzle-orm';
+import type { Db } from '../events/store';
+
+/** Failures kept per project; older ones are deleted by the hourly job. */
+export const MAX_FAILURES_KEPT = 200;
+export const USAGE_DAYS = 30;
+
+export interface UsageHit {
+  projectId: string;
+  at: number;
+  endpoint: string;
+  status: number;
+  events: number;
+}
+
+export const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+export const statusClass = (status: number) => (status >= 500 ? '5xx' : status >= 400 ? '4xx' : '2xx');
+
+/**
+ * The counter upsert. With `claim`, the events count only if this request owns the
+ * idempotency claim, i.e. only if its events were really written (a replay counts 0).
+ */
+export function usageStatement(db: Db, hit: UsageHit, claim?: { keyHash: string; owner: string }): D1PreparedStatement {
+  const head = db.$client.prepare(
+    `INSERT INTO usage_daily (project_id, day, endpoint, status_class, requests, events)
+     SELECT ?1, ?2, ?3, ?4, 1, ${
+       claim
+         ? 'CASE WHEN EXISTS (SELECT 1 FROM idempotency_keys WHERE project_id = ?1 AND key_hash = ?6 AND owner = ?7) THEN ?5 ELSE 0 END'
+         : '?5'
+     } WHERE true
+     ON CONFLICT (project_id, day, endpoint, status_class)
+     DO UPDATE SET requests = requests + 1, events = events + excluded.events`,
+  );
+  const params: unknown[] = [hit.projectId, utcDay(hit.at), hit.endpoint, statusClass(hit.status), hit.events];
+  if (claim) params.push(claim.keyHash, claim.owner);
+  return head.bind(...params);
+}
+
+export interface FailureRecord {
+  projectId: string;
+  at: number;
+  method: string;
+  path: string;
+  status: number;
+  code: string | null;
+  message: string | null;
+  requestId: string;
+}
+
+export function failureStatement(db: Db, f: FailureRecord): D1PreparedStatement {
+  return db.$client
+    .prepare(
+      'INSERT INTO usage_failures (project_id, at, method, path, status, code, message, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    )
+    .bind(f.projectId, f.at, f.method, f.path.slice(0, 512), f.status, f.code, f.message?.slice(0, 1000) ?? null, f.requestId);
+}
+
+export interface UsageDay {
+  day: string;
+  endpoint: string;
+  statusClass: string;
+  requests: number;
+  events: number;
+}
+
+export async function usageSince(db: Db, projectId: string, now: number, days = USAGE_DAYS): Promise<UsageDay[]> {
+  const from = utcDay(now - (days - 1) * 86_400_000);
+  return db.all<UsageDay>(sql`SELECT day, endpoint, status_class AS statusClass, requests, events
+    FROM usage_daily WHERE project_id = ${projectId} AND day >= ${from} ORDER BY day LIMIT 5000`);
+}
+
+export async function recentFailures(db: Db, projectId: string, limit = 25): Promise<FailureRecord[]> {
+  return db.all<FailureRecord>(sql`SELECT project_id AS projectId, at, method, path, status, code, message, request_id AS requestId
+    FROM usage_failures WHERE project_id = ${projectId} ORDER BY at DESC LIMIT ${limit}`);
+}
+
+/** Keeps the failure log bounded: the newest MAX_FAILURES_KEPT per project, nothing older than 30 days. */
+export async function pruneFailures(db: Db, now: number): Promise<void> {
+  await db.$client.batch([
+    db.$client.prepare('DELETE FROM usage_failures WHERE at < ?').bind(now - USAGE_DAYS * 86_400_000),
+    db.$client.prepare(
+      `DELETE FROM usage_failures WHERE id IN (
+         SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY project_id ORDER BY at DESC) AS n FROM usage_failures)
+         WHERE n > ${MAX_FAILURES_KEPT})`,
+    ),
+  ]);
+}
