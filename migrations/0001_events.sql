@@ -49,7 +49,8 @@ CREATE VIRTUAL TABLE events_fts USING fts5(
   email,    -- actor email (tokenised, so its parts match too)
   names,    -- actor name, target names
   action,   -- action and action type
-  other,    -- location, user agent, target types, metadata keys and values
+  place,    -- location (IP, host, device) and user agent
+  meta,     -- actor and target types, metadata keys and values (searched when nothing else matches)
   content = '',
   contentless_delete = 1,
   tokenize = 'unicode61 remove_diacritics 2',

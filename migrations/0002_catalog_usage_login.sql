@@ -6,6 +6,8 @@ CREATE TABLE catalog (
   value      TEXT NOT NULL,
   PRIMARY KEY (project_id, kind, value)
 ) WITHOUT ROWID;
+INSERT OR IGNORE INTO catalog (project_id, kind, value) SELECT DISTINCT project_id, 'action', action FROM events;
+INSERT OR IGNORE INTO catalog (project_id, kind, value) SELECT DISTINCT project_id, 'organization', organization_id FROM events;
 
 -- Actor filter by email in the dashboard.
 CREATE INDEX events_project_actor_email_time ON events (project_id, actor_email, occurred_at);

@@ -10,29 +10,12 @@ import { purgeExpiredIdempotencyKeys } from './events/store';
 import { pruneFailures } from './usage/store';
 import { AppError } from './lib/errors';
 import { newId } from './lib/ids';
+import { securityHeaders } from './lib/security-headers';
 import { ensureBootstrap } from './projects/bootstrap';
 
 const app = new Hono<AppEnv>();
 
-/** Our own scripts and styles only; nothing may frame us. */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "form-action 'self'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
-
-app.use(async (c, next) => {
-  await next();
-  c.header('Content-Security-Policy', CONTENT_SECURITY_POLICY);
-  c.header('X-Content-Type-Options', 'nosniff');
-  c.header('Referrer-Policy', 'same-origin');
-  c.header('X-Frame-Options', 'DENY');
-});
+app.use(securityHeaders);
 
 app.use(async (c, next) => {
   const requestId = newId('request');
@@ -77,4 +60,3 @@ export default {
   },
 } satisfies ExportedHandler<Env>;
 
-export { app };

@@ -8,6 +8,7 @@ import { trackUsage } from '../usage/middleware';
 
 export const api = new Hono<AppEnv>();
 
-for (const path of ['/events', '/events/*', '/audit_logs/*']) api.use(path, trackUsage, requireApiKey);
+// `/events/*` also matches `/events` itself: one registration per prefix, so each request is counted once.
+for (const path of ['/events/*', '/audit_logs/*']) api.use(path, trackUsage, requireApiKey);
 api.route('/', legacyApi);
 api.route('/audit_logs', auditLogsApi);

@@ -9,16 +9,27 @@ import { constantTimeEqual } from '../lib/crypto';
 import { AppError } from '../lib/errors';
 import { catalogValues, getEvent, listEvents } from '../events/store';
 import { DEMO_PROJECT, DEFAULT_PROJECT } from '../projects/bootstrap';
-import { createKey, createProject, getProject, listKeys, listProjects, revokeKey, type Project } from '../projects/store';
+import {
+  createKey,
+  createProject,
+  getProject,
+  listKeys,
+  listProjects,
+  lookupKey,
+  revokeKey,
+  type ApiKeySummary,
+  type Project,
+} from '../projects/store';
 import { recentFailures, usageSince } from '../usage/store';
 import { EventDetail } from './event-detail';
-import { EventsPage, readViewerParams, Results, Rows, toEventQuery, type ViewerData } from './events-page';
+import { EventsPage, readViewerParams, Results, Rows, toEventQuery, viewerQueryString, type ViewerData } from './events-page';
 import { KeysPage } from './keys-page';
 import { Layout, type Section } from './layout';
 import { ErrorPage, LoginPage } from './login-page';
 import { FAILURE_DELAY_MS, clearFailures, lockedFor, recordFailure } from './login-throttle';
 import { sendFragment, sendHtml, wantsFragment } from './render';
-import { checkCsrf, endSession, readSession, startSession, type Session } from './session';
+import { checkCsrf, endSession, isSecureRequest, readSession, startSession, type Session } from './session';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { UsagePage } from './usage-page';
 
 export const dashboard = new Hono<AppEnv>();
@@ -157,7 +168,11 @@ dashboard.get('/projects/:pid/events', requireSession, async (c) => {
     tookMs: Math.max(1, Math.round(performance.now() - started)),
   };
   if (loadMore) return sendFragment(c, <Rows {...data} />);
-  if (fragment) return sendFragment(c, <Results {...data} />);
+  if (fragment) {
+    // Keep the address bar clean and shareable: only the filters that are set.
+    c.header('HX-Replace-Url', `/projects/${ctx.project.id}/events${viewerQueryString({ ...params, after: '' })}`);
+    return sendFragment(c, <Results {...data} />);
+  }
   return page(c, ctx, 'events', 'Events', <EventsPage {...data} />);
 });
 
@@ -173,11 +188,26 @@ dashboard.get('/projects/:pid/events/:eid', requireSession, async (c) => {
 
 // ---- keys ----
 
-async function keysPage(c: Context<AppEnv>, extra: { created?: Awaited<ReturnType<typeof createKey>>; revokedNote?: string } = {}) {
+/** The new plain key rides to the next page in a one-minute, HttpOnly cookie and is shown once. */
+const FLASH_COOKIE = 'wm_new_key';
+
+dashboard.get('/projects/:pid/keys', requireSession, async (c) => {
   const ctx = await loadProject(c);
   const keys = await listKeys(c.env.KV, ctx.project.id);
-  // A key just written may not be listed yet (KV listings are eventually consistent).
-  if (extra.created && !keys.some((k) => k.id === extra.created!.key.id)) keys.unshift(extra.created.key);
+  let created: { plain: string; key: ApiKeySummary } | undefined;
+  const flash = getCookie(c, FLASH_COOKIE);
+  if (flash) {
+    deleteCookie(c, FLASH_COOKIE, { path: `/projects/${ctx.project.id}/keys` });
+    const record = await lookupKey(c.env.KV, flash);
+    if (record && record.project_id === ctx.project.id) {
+      const { hash: _hash, ...key } = record;
+      created = { plain: flash, key };
+      // A key just written may not be listed yet (KV listings are eventually consistent).
+      if (!keys.some((k) => k.id === key.id)) keys.unshift(key);
+    }
+  }
+  const revoked = c.req.query('revoked');
+  const revokedKey = revoked ? keys.find((k) => k.id === revoked && k.revoked_at !== null) : undefined;
   return page(
     c,
     ctx,
@@ -189,29 +219,30 @@ async function keysPage(c: Context<AppEnv>, extra: { created?: Awaited<ReturnTyp
       keys={keys}
       csrf={(c.get('session') as Session).csrf}
       now={c.var.now()}
-      {...extra}
+      created={created}
+      revokedNote={revokedKey ? `Key “${revokedKey.name}” (…${revokedKey.last4}) is revoked. Apps still using it get 401 within a minute.` : undefined}
     />,
   );
-}
-
-dashboard.get('/projects/:pid/keys', requireSession, (c) => keysPage(c));
+});
 
 dashboard.post('/projects/:pid/keys', requireSession, async (c) => {
   const { project } = await loadProject(c);
   const live = !isDevelopment(c.env) && project.id !== DEMO_PROJECT.id;
-  const created = await createKey(c.env.KV, {
+  const { plain } = await createKey(c.env.KV, {
     projectId: project.id,
     mode: live ? 'live' : 'test',
     name: String(formOf(c)?.get('name') ?? ''),
     now: c.var.now(),
   });
-  return keysPage(c, { created });
+  const path = `/projects/${project.id}/keys`;
+  setCookie(c, FLASH_COOKIE, plain, { path, httpOnly: true, sameSite: 'Strict', secure: isSecureRequest(c), maxAge: 60 });
+  return c.redirect(path, 303);
 });
 
 dashboard.post('/projects/:pid/keys/:kid/revoke', requireSession, async (c) => {
   const { project } = await loadProject(c);
   const key = await revokeKey(c.env.KV, { projectId: project.id, keyId: c.req.param('kid'), now: c.var.now() });
-  return keysPage(c, { revokedNote: `Key “${key.name}” (…${key.last4}) is revoked. Apps still using it get 401 within a minute.` });
+  return c.redirect(`/projects/${project.id}/keys?revoked=${encodeURIComponent(key.id)}`, 303);
 });
 
 // ---- usage ----

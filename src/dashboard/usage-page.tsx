@@ -17,9 +17,9 @@ function lastDays(now: number): string[] {
 }
 
 function niceMax(n: number): number {
-  if (n <= 5) return 5;
+  if (n <= 4) return 4;
   const p = 10 ** Math.floor(Math.log10(n));
-  for (const m of [1, 2, 5, 10]) if (n <= m * p) return m * p;
+  for (const m of [1, 2, 4, 10]) if (n <= m * p) return m * p;
   return n;
 }
 
@@ -53,7 +53,7 @@ function BarChart(props: { days: string[]; series: { name: string; className: st
               const y1 = y(acc);
               return <rect x={left + i * bw + 1} width={Math.max(1, bw - 2)} y={y1} height={Math.max(1, y0 - y1)} class={s.className} />;
             })}
-            {i % 7 === 0 || i === props.days.length - 1 ? (
+            {(props.days.length - 1 - i) % 7 === 0 ? (
               <text x={left + i * bw + bw / 2} y={H - 6} class="axis" text-anchor="middle">
                 {day.slice(5)}
               </text>
@@ -165,7 +165,7 @@ export function UsagePage({ days, failures, now }: UsageData) {
       <section class="card">
         <h2>Recent failed requests</h2>
         {failures.length === 0 ? (
-          <p class="muted">No failed requests. 🎉</p>
+          <p class="muted">No failed requests in the last {USAGE_DAYS} days.</p>
         ) : (
           <div class="table-wrap">
             <table class="plain" data-testid="failures-table">

@@ -8,8 +8,12 @@ export interface FtsRow {
   email: string;
   names: string;
   action: string;
-  other: string;
+  place: string;
+  meta: string;
 }
+
+/** Columns a plain search looks in first; `meta` is searched only when these find nothing. */
+export const PRIMARY_COLUMNS = '{ids email names action place}';
 
 export function ftsRow(e: AuditEvent): FtsRow {
   const meta = (m: Record<string, unknown>) =>
@@ -21,9 +25,8 @@ export function ftsRow(e: AuditEvent): FtsRow {
     email: e.actor.email ?? '',
     names: [e.actor.name ?? '', ...e.targets.map((t) => t.name ?? '')].join(' '),
     action: [e.action, e.actionType ?? ''].join(' '),
-    other: [
-      e.context.location,
-      e.context.userAgent ?? '',
+    place: [e.context.location, e.context.userAgent ?? ''].join(' '),
+    meta: [
       e.actor.type ?? '',
       ...e.targets.map((t) => t.type ?? ''),
       meta(e.metadata),

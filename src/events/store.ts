@@ -8,7 +8,7 @@ import { EVENT_ID_PATTERN, newId } from '../lib/ids';
 import { IDEMPOTENCY_TTL_MS } from './limits';
 import type { ActionType, AuditEvent, NewEvent } from './model';
 import { events } from './schema';
-import { ftsRow, toMatchExpression } from './search';
+import { ftsRow, PRIMARY_COLUMNS, toMatchExpression } from './search';
 
 export type Db = DrizzleD1Database<Record<string, never>> & { $client: D1Database };
 
@@ -72,7 +72,8 @@ function prepareRow(e: NewEvent, id: string, projectId: string, receivedAt: numb
     fe: f.email,
     fn: f.names,
     fa: f.action,
-    fo: f.other,
+    fp: f.place,
+    fm: f.meta,
     t: e.targets.map((t) => ({ id: t.id, type: t.type, name: t.name })),
   };
   return { id, json: JSON.stringify(row) };
@@ -142,8 +143,8 @@ export async function writeEvents(
           j.value ->> 'an', j.value ->> 'aty', j.value ->> 'ae', j.value ->> 'l', j.value ->> 'ua', j.value ->> 'oc',
           ${now}, j.value ->> 'v', j.value ->> 's', j.value ->> 'd', j.value ->> 'r'
         FROM json_each(${chunk}) AS j${owns}`),
-      statement(db, sql`INSERT INTO events_fts (rowid, ids, email, names, action, other)
-        SELECT e.seq, j.value ->> 'fi', j.value ->> 'fe', j.value ->> 'fn', j.value ->> 'fa', j.value ->> 'fo'
+      statement(db, sql`INSERT INTO events_fts (rowid, ids, email, names, action, place, meta)
+        SELECT e.seq, j.value ->> 'fi', j.value ->> 'fe', j.value ->> 'fn', j.value ->> 'fa', j.value ->> 'fp', j.value ->> 'fm'
         FROM json_each(${chunk}) AS j JOIN events AS e ON e.id = j.value ->> 'id'`),
       statement(db, sql`INSERT INTO event_targets (project_id, target_id, target_type, target_name, event_seq, position)
         SELECT ${projectId}, t.value ->> 'id', t.value ->> 'type', t.value ->> 'name', e.seq, t.key
@@ -273,7 +274,10 @@ export interface EventPage {
 
 const has = <T>(a: T[] | undefined): a is T[] => Array.isArray(a) && a.length > 0;
 
-function filterConditions(q: EventQuery): SQL[] {
+/** Which FTS columns a search looks in: the primary ones, or every column (the fallback). */
+type SearchScope = 'primary' | 'all';
+
+function filterConditions(q: EventQuery, scope: SearchScope = 'primary'): SQL[] {
   const c: SQL[] = [eq(events.projectId, q.projectId)];
   if (has(q.organizationIds)) c.push(inArray(events.organizationId, q.organizationIds));
   if (has(q.actions)) c.push(inArray(events.action, q.actions));
@@ -300,7 +304,10 @@ function filterConditions(q: EventQuery): SQL[] {
       c.push(eq(events.id, text.slice(0, 4).toLowerCase() + text.slice(4).toUpperCase()));
     } else {
       const match = toMatchExpression(q.search);
-      if (match !== null) c.push(sql`${events.seq} IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ${match})`);
+      if (match !== null) {
+        const expr = scope === 'primary' ? `${PRIMARY_COLUMNS} : (${match})` : match;
+        c.push(sql`${events.seq} IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ${expr})`);
+      }
     }
   }
   return c;
@@ -327,7 +334,15 @@ async function cursorPosition(db: Db, projectId: string, id: string, field: stri
  * are event ids turned into keyset positions: no OFFSET, so every page costs the same.
  */
 export async function listEvents(db: Db, q: EventQuery): Promise<EventPage> {
-  const conditions = filterConditions(q);
+  const page = await listEventsIn(db, q, 'primary');
+  // Nothing in names, emails, ids, actions or places: look in metadata too. A cursor
+  // that came from such a page carries on there (the first scope has nothing to page).
+  if (page.events.length === 0 && q.search !== undefined && q.search.trim() !== '') return listEventsIn(db, q, 'all');
+  return page;
+}
+
+async function listEventsIn(db: Db, q: EventQuery, scope: SearchScope): Promise<EventPage> {
+  const conditions = filterConditions(q, scope);
   const cursorId = q.after ?? q.before;
   const backwards = q.after === undefined && q.before !== undefined;
   // Walking backwards from a `before` cursor reads in the opposite direction, then flips the page.

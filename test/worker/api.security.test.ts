@@ -118,3 +118,25 @@ describe('hostile input never causes a 500', () => {
     expect(Object.keys(back.body.metadata).sort()).toEqual(['__proto__', 'ok']);
   });
 });
+
+describe('usage counting', () => {
+  it('counts each API request once, and ingest counts its events', async () => {
+    const before = await env.DB.prepare("SELECT coalesce(sum(requests), 0) AS r, coalesce(sum(events), 0) AS e FROM usage_daily WHERE project_id = 'proj_default'").first<{ r: number; e: number }>();
+    await call('POST', '/events', { body: legacyEvent({ group: 'usage-1' }) });
+    await call('GET', '/events?group=usage-1');
+    await call('POST', '/events/batch', { body: { events: [legacyEvent(), legacyEvent()] } });
+    const after = await env.DB.prepare("SELECT coalesce(sum(requests), 0) AS r, coalesce(sum(events), 0) AS e FROM usage_daily WHERE project_id = 'proj_default'").first<{ r: number; e: number }>();
+    expect(after!.r - before!.r).toBe(3);
+    expect(after!.e - before!.e).toBe(3);
+  });
+
+  it('loses no counts under concurrent requests, and a replay counts no events', async () => {
+    const sum = async () => (await env.DB.prepare("SELECT coalesce(sum(requests), 0) AS r, coalesce(sum(events), 0) AS e FROM usage_daily WHERE project_id = 'proj_demo'").first<{ r: number; e: number }>())!;
+    const before = await sum();
+    const body = legacyEvent({ group: 'usage-2' });
+    await Promise.all(Array.from({ length: 25 }, (_, i) => call('POST', '/events', { key: DEMO_KEY, body: i < 20 ? legacyEvent({ group: 'usage-2' }) : body, headers: i < 20 ? {} : { 'Idempotency-Key': 'same' } })));
+    const after = await sum();
+    expect(after.r - before.r).toBe(25);
+    expect(after.e - before.e).toBe(21);
+  });
+});
