@@ -43,14 +43,18 @@ CREATE INDEX event_targets_name ON event_targets (project_id, target_name, event
 CREATE INDEX event_targets_type ON event_targets (project_id, target_type, event_seq);
 
 -- Full-text index. Contentless: the text lives in `events`; the index only keeps
--- tokens. Columns are grouped by how much a hit in them should weigh.
+-- tokens. One column per kind of thing a person searches for, so the query language
+-- can aim at one (actor:, target:, org:, ip:) and relevance can weigh them apart.
 CREATE VIRTUAL TABLE events_fts USING fts5(
-  ids,      -- event id, actor id, target ids, organization id
-  email,    -- actor email (tokenised, so its parts match too)
-  names,    -- actor name, target names
-  action,   -- action and action type
-  place,    -- location (IP, host, device) and user agent
-  meta,     -- actor and target types, metadata keys and values (searched when nothing else matches)
+  event_id,     -- evt_...
+  actor_id,
+  actor_email,  -- tokenised, so its parts (name, domain) match too
+  actor_name,
+  action,       -- action and action type
+  target,       -- target ids, names and types
+  org,          -- organization id
+  place,        -- location (IP, host, device) and user agent
+  meta,         -- metadata keys and values, actor type (searched when nothing else matches)
   content = '',
   contentless_delete = 1,
   tokenize = 'unicode61 remove_diacritics 2',

@@ -79,6 +79,7 @@ auditLogsApi.get('/events', async (c) => {
     targetIds: q.list('target_ids'),
     occurredAt: { gte: q.time('range_start'), lt: q.time('range_end') },
     search: q.one('search'),
+    now: c.var.now(),
     limit: q.limit(),
     order: q.order(),
     after: q.one('after') || undefined,

@@ -91,6 +91,7 @@ legacyApi.get('/events', async (c) => {
       lte: q.time('occurred_at_lte'),
     },
     search: q.one('search'),
+    now: c.var.now(),
     limit: q.limit(),
     order: q.order(),
     after: q.one('after') || undefined,

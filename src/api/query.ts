@@ -70,11 +70,11 @@ export class QueryParams {
     return n;
   }
 
-  order(): 'asc' | 'desc' {
+  order(): 'asc' | 'desc' | 'relevance' {
     const v = this.one('order');
     if (v === undefined || v === '' || v === 'desc') return 'desc';
-    if (v === 'asc') return 'asc';
-    this.problem('order', 'order must be asc or desc');
+    if (v === 'asc' || v === 'relevance') return v;
+    this.problem('order', 'order must be asc, desc or relevance');
     return 'desc';
   }
 

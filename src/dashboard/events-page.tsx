@@ -26,12 +26,13 @@ export interface ViewerParams {
   action: string;
   actor: string;
   org: string;
+  sort: string;
   after: string;
 }
 
 export function readViewerParams(url: URL): ViewerParams {
   const get = (k: string) => (url.searchParams.get(k) ?? '').slice(0, 512);
-  return { q: get('q'), range: get('range'), from: get('from'), to: get('to'), action: get('action'), actor: get('actor'), org: get('org'), after: get('after') };
+  return { q: get('q'), range: get('range'), from: get('from'), to: get('to'), action: get('action'), actor: get('actor'), org: get('org'), sort: get('sort'), after: get('after') };
 }
 
 /** `2026-11-26T10:30` from a datetime-local input, read as UTC. */
@@ -54,7 +55,8 @@ export function toEventQuery(projectId: string, p: ViewerParams, now: number): E
     actorIds: actor && !looksLikeEmail(actor) ? [actor] : undefined,
     actorEmails: actor && looksLikeEmail(actor) ? [actor] : undefined,
     occurredAt: { gte: from, lt: to },
-    order: 'desc',
+    order: p.sort === 'relevance' ? 'relevance' : 'desc',
+    now,
     limit: PAGE_SIZE,
     after: /^evt_[0-9A-Za-z]{26}$/.test(p.after) ? p.after : undefined,
   };
@@ -112,7 +114,7 @@ export function EventsPage(d: ViewerData) {
             type="search"
             name="q"
             value={p.q}
-            placeholder="Search a name, email, action or event id…"
+            placeholder="Search a name, email, action or event id… (try actor:, action:user.*, after:7d, -word)"
             autoComplete="off"
             spellcheck={false}
             autoFocus
@@ -162,6 +164,15 @@ export function EventsPage(d: ViewerData) {
                   {o}
                 </option>
               ))}
+            </select>
+          </label>
+          <label>
+            <span>Sort</span>
+            <select name="sort" data-testid="sort">
+              <option value="">Newest first</option>
+              <option value="relevance" selected={p.sort === 'relevance'}>
+                Best match
+              </option>
             </select>
           </label>
           <noscript>

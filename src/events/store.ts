@@ -1,6 +1,6 @@
 // Event storage in D1: the atomic write (events + FTS rows + targets + idempotency
 // claim in one batch), reading one event, and keyset-paginated lists.
-import { and, asc, desc, eq, gt, gte, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, lt, lte, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import type { DrizzleD1Database } from 'drizzle-orm/d1';
 import { SQLiteAsyncDialect } from 'drizzle-orm/sqlite-core';
 import { AppError } from '../lib/errors';
@@ -8,7 +8,8 @@ import { EVENT_ID_PATTERN, newId } from '../lib/ids';
 import { IDEMPOTENCY_TTL_MS } from './limits';
 import type { ActionType, AuditEvent, NewEvent } from './model';
 import { events } from './schema';
-import { ftsRow, PRIMARY_COLUMNS, toMatchExpression } from './search';
+import { hasPlainTerms, matchExpressions, parseSearch, type ParsedSearch } from './query-language';
+import { BM25_WEIGHTS, FTS_COLUMNS, ftsRow, PRIMARY_COLUMNS } from './search';
 
 export type Db = DrizzleD1Database<Record<string, never>> & { $client: D1Database };
 
@@ -68,12 +69,7 @@ function prepareRow(e: NewEvent, id: string, projectId: string, receivedAt: numb
     s: e.source,
     d: JSON.stringify(data),
     r: e.raw,
-    fi: f.ids,
-    fe: f.email,
-    fn: f.names,
-    fa: f.action,
-    fp: f.place,
-    fm: f.meta,
+    f: FTS_COLUMNS.map((col) => f[col]),
     t: e.targets.map((t) => ({ id: t.id, type: t.type, name: t.name })),
   };
   return { id, json: JSON.stringify(row) };
@@ -143,8 +139,8 @@ export async function writeEvents(
           j.value ->> 'an', j.value ->> 'aty', j.value ->> 'ae', j.value ->> 'l', j.value ->> 'ua', j.value ->> 'oc',
           ${now}, j.value ->> 'v', j.value ->> 's', j.value ->> 'd', j.value ->> 'r'
         FROM json_each(${chunk}) AS j${owns}`),
-      statement(db, sql`INSERT INTO events_fts (rowid, ids, email, names, action, place, meta)
-        SELECT e.seq, j.value ->> 'fi', j.value ->> 'fe', j.value ->> 'fn', j.value ->> 'fa', j.value ->> 'fp', j.value ->> 'fm'
+      statement(db, sql`INSERT INTO events_fts (rowid, ${sql.raw(FTS_COLUMNS.join(', '))})
+        SELECT e.seq, ${sql.raw(FTS_COLUMNS.map((_, i) => `j.value ->> '$.f[${i}]'`).join(', '))}
         FROM json_each(${chunk}) AS j JOIN events AS e ON e.id = j.value ->> 'id'`),
       statement(db, sql`INSERT INTO event_targets (project_id, target_id, target_type, target_name, event_seq, position)
         SELECT ${projectId}, t.value ->> 'id', t.value ->> 'type', t.value ->> 'name', e.seq, t.key
@@ -258,7 +254,10 @@ export interface EventQuery {
   locations?: string[];
   occurredAt?: TimeRange;
   search?: string;
-  order: 'asc' | 'desc';
+  /** `relevance` applies to searches with words; otherwise it falls back to newest first. */
+  order: 'asc' | 'desc' | 'relevance';
+  /** The clock for relative times in the search language (`after:7d`). */
+  now?: number;
   limit: number;
   /** Event id: the page after this event, in list order. */
   after?: string;
@@ -274,10 +273,22 @@ export interface EventPage {
 
 const has = <T>(a: T[] | undefined): a is T[] => Array.isArray(a) && a.length > 0;
 
-/** Which FTS columns a search looks in: the primary ones, or every column (the fallback). */
+/** Which FTS columns plain words look in: the primary ones, or every column (the fallback). */
 type SearchScope = 'primary' | 'all';
 
-function filterConditions(q: EventQuery, scope: SearchScope = 'primary'): SQL[] {
+/** The smallest string greater than every string that starts with `prefix` (actions are ASCII). */
+function prefixEnd(prefix: string): string {
+  return prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+}
+
+interface Plan {
+  conditions: SQL[];
+  /** The FTS expression that must match, when the search has words (relevance ranks by it). */
+  match: string | null;
+  parsed: ParsedSearch | null;
+}
+
+function plan(q: EventQuery, scope: SearchScope): Plan {
   const c: SQL[] = [eq(events.projectId, q.projectId)];
   if (has(q.organizationIds)) c.push(inArray(events.organizationId, q.organizationIds));
   if (has(q.actions)) c.push(inArray(events.action, q.actions));
@@ -298,19 +309,26 @@ function filterConditions(q: EventQuery, scope: SearchScope = 'primary'): SQL[] 
   if (t.gte !== undefined) c.push(gte(events.occurredAt, t.gte));
   if (t.lt !== undefined) c.push(lt(events.occurredAt, t.lt));
   if (t.lte !== undefined) c.push(lte(events.occurredAt, t.lte));
-  if (q.search !== undefined) {
-    const text = q.search.trim();
-    if (EVENT_ID_PATTERN.test(text)) {
-      c.push(eq(events.id, text.slice(0, 4).toLowerCase() + text.slice(4).toUpperCase()));
-    } else {
-      const match = toMatchExpression(q.search);
-      if (match !== null) {
-        const expr = scope === 'primary' ? `${PRIMARY_COLUMNS} : (${match})` : match;
-        c.push(sql`${events.seq} IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ${expr})`);
-      }
-    }
+  if (q.search === undefined || q.search.trim() === '') return { conditions: c, match: null, parsed: null };
+
+  const p = parseSearch(q.search, q.now ?? Date.now());
+  if (p.eventIds.length > 0) c.push(inArray(events.id, p.eventIds));
+  if (p.actions.length > 0) c.push(inArray(events.action, p.actions));
+  if (p.notActions.length > 0) c.push(notInArray(events.action, p.notActions));
+  if (p.actionPrefixes.length > 0) {
+    c.push(or(...p.actionPrefixes.map((x) => and(gte(events.action, x), lt(events.action, prefixEnd(x)))))!);
   }
-  return c;
+  if (p.actionTypes.length > 0) c.push(inArray(events.actionType, p.actionTypes));
+  if (p.after !== undefined) c.push(gte(events.occurredAt, p.after));
+  if (p.before !== undefined) c.push(lt(events.occurredAt, p.before));
+  const { include, exclude } = matchExpressions(p, scope === 'primary' ? PRIMARY_COLUMNS : null);
+  if (include) {
+    const condition = sql`${events.seq} IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ${include})`;
+    matchConditions.add(condition);
+    c.push(condition);
+  }
+  if (exclude) c.push(sql`${events.seq} NOT IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ${exclude})`);
+  return { conditions: c, match: include, parsed: p };
 }
 
 async function cursorPosition(db: Db, projectId: string, id: string, field: string) {
@@ -330,23 +348,36 @@ async function cursorPosition(db: Db, projectId: string, id: string, field: stri
 }
 
 /**
- * One page of events in (occurred_at, seq) order, newest first by default. Cursors
- * are event ids turned into keyset positions: no OFFSET, so every page costs the same.
+ * One page of events, newest first by default (occurred_at, then arrival), or by
+ * relevance for a search. Cursors are event ids turned into keyset positions: no
+ * OFFSET, so every page costs the same.
  */
 export async function listEvents(db: Db, q: EventQuery): Promise<EventPage> {
-  const page = await listEventsIn(db, q, 'primary');
-  // Nothing in names, emails, ids, actions or places: look in metadata too. A cursor
-  // that came from such a page carries on there (the first scope has nothing to page).
-  if (page.events.length === 0 && q.search !== undefined && q.search.trim() !== '') return listEventsIn(db, q, 'all');
-  return page;
+  const first = plan(q, 'primary');
+  const page = await runPlan(db, q, first);
+  if (page.events.length > 0 || !first.parsed || !hasPlainTerms(first.parsed)) return page;
+  // Nothing in names, emails, ids, actions, targets or places: look in metadata too.
+  // A cursor carries on in the scope its page came from: past the end of the primary
+  // results there is simply nothing more.
+  if ((q.after !== undefined || q.before !== undefined) && (await anyMatch(db, first.conditions))) return page;
+  return runPlan(db, q, plan(q, 'all'));
 }
 
-async function listEventsIn(db: Db, q: EventQuery, scope: SearchScope): Promise<EventPage> {
-  const conditions = filterConditions(q, scope);
+async function anyMatch(db: Db, conditions: SQL[]): Promise<boolean> {
+  const [row] = await db.select({ id: events.id }).from(events).where(and(...conditions)).limit(1);
+  return row !== undefined;
+}
+
+function runPlan(db: Db, q: EventQuery, p: Plan): Promise<EventPage> {
+  if (q.order === 'relevance' && p.match !== null) return listByRelevance(db, q, p.conditions, p.match);
+  return listByTime(db, q, p.conditions);
+}
+
+async function listByTime(db: Db, q: EventQuery, conditions: SQL[]): Promise<EventPage> {
   const cursorId = q.after ?? q.before;
   const backwards = q.after === undefined && q.before !== undefined;
   // Walking backwards from a `before` cursor reads in the opposite direction, then flips the page.
-  const scanDesc = (q.order === 'desc') !== backwards;
+  const scanDesc = (q.order !== 'asc') !== backwards;
   if (cursorId !== undefined) {
     const field = q.after !== undefined ? 'after' : 'before';
     const pos = await cursorPosition(db, q.projectId, cursorId, field);
@@ -356,13 +387,7 @@ async function listEventsIn(db: Db, q: EventQuery, scope: SearchScope): Promise<
         : and(gte(events.occurredAt, pos.occurredAt), or(gt(events.occurredAt, pos.occurredAt), gt(events.seq, pos.seq)))!,
     );
   }
-  const dir = scanDesc ? desc : asc;
-  const rows = await db
-    .select(listColumns)
-    .from(events)
-    .where(and(...conditions))
-    .orderBy(dir(events.occurredAt), dir(events.seq))
-    .limit(q.limit + 1);
+  const rows = await timeQuery(db, conditions, scanDesc, q.limit + 1);
   const more = rows.length > q.limit;
   const page = rows.slice(0, q.limit);
   if (backwards) page.reverse();
@@ -372,3 +397,61 @@ async function listEventsIn(db: Db, q: EventQuery, scope: SearchScope): Promise<
   if (backwards) return { events: list, before: more ? first : null, after: last };
   return { events: list, before: cursorId !== undefined ? first : null, after: more ? last : null };
 }
+
+function timeQuery(db: Db, conditions: SQL[], newestFirst: boolean, limit: number) {
+  const dir = newestFirst ? desc : asc;
+  return db
+    .select(listColumns)
+    .from(events)
+    .where(and(...conditions))
+    .orderBy(dir(events.occurredAt), dir(events.seq))
+    .limit(limit);
+}
+
+/** The query plan SQLite picks for a list (first page): for tests and the benchmark. */
+export async function explainList(db: Db, q: EventQuery): Promise<string[]> {
+  const built = timeQuery(db, plan(q, 'primary').conditions, q.order !== 'asc', q.limit + 1).toSQL();
+  const rows = await db.$client.prepare(`EXPLAIN QUERY PLAN ${built.sql}`).bind(...built.params).all<{ detail: string }>();
+  return rows.results.map((r) => r.detail);
+}
+
+const BM25 = sql.raw(`bm25(events_fts, ${BM25_WEIGHTS.join(', ')})`);
+
+/**
+ * Best match first (bm25 with column weights; lower is better), ties newest first.
+ * The `after` cursor is still an event id: its score is recomputed for the same search.
+ */
+async function listByRelevance(db: Db, q: EventQuery, conditions: SQL[], match: string): Promise<EventPage> {
+  if (q.before !== undefined) {
+    throw new AppError('validation_failed', 'before is not supported with order=relevance; page forward with after.', {
+      errors: [{ field: 'before', code: 'before is not supported with order=relevance' }],
+    });
+  }
+  // The IN (fts) condition is replaced by the ranked join below.
+  const filters = conditions.filter((c) => !isMatchCondition(c));
+  let keyset = sql`1 = 1`;
+  if (q.after !== undefined) {
+    const pos = await cursorPosition(db, q.projectId, q.after, 'after');
+    const row = await db.get<{ score: number } | undefined>(
+      // D1 binds JS numbers as REAL, and FTS5 ignores a REAL rowid constraint: cast it.
+      sql`SELECT ${BM25} AS score FROM events_fts WHERE events_fts MATCH ${match} AND rowid = CAST(${pos.seq} AS INTEGER)`,
+    );
+    if (!row) return { events: [], before: q.after, after: null };
+    keyset = sql`(f.score > ${row.score} OR (f.score = ${row.score} AND ${events.seq} < ${pos.seq}))`;
+  }
+  const rows = await db.all<Record<string, unknown>>(sql`
+    SELECT ${events.id} AS id, ${events.projectId} AS projectId, ${events.organizationId} AS organizationId,
+      ${events.action} AS action, ${events.actionType} AS actionType, ${events.occurredAt} AS occurredAt,
+      ${events.receivedAt} AS receivedAt, ${events.version} AS version, ${events.source} AS source, ${events.data} AS data
+    FROM (SELECT rowid AS r, ${BM25} AS score FROM events_fts WHERE events_fts MATCH ${match}) AS f
+    JOIN ${events} ON ${events.seq} = f.r
+    WHERE ${and(...filters)} AND ${keyset}
+    ORDER BY f.score, ${events.seq} DESC
+    LIMIT ${q.limit + 1}`);
+  const more = rows.length > q.limit;
+  const list = rows.slice(0, q.limit).map((r) => toEvent(r as Parameters<typeof toEvent>[0]));
+  return { events: list, before: q.after !== undefined ? (list[0]?.id ?? null) : null, after: more ? list[list.length - 1].id : null };
+}
+
+const matchConditions = new WeakSet<SQL>();
+const isMatchCondition = (c: SQL) => matchConditions.has(c);

@@ -1,0 +1,193 @@
+// The search language, shared by the API's `search` parameter and the dashboard's
+// search box. Free text as a person types it, plus qualifiers:
+//
+//   actor:clarence   action:user.signed_in   action:user.*   target:"Q3 report"   org:org_123
+//   ip:203.0.113.7   type:c   after:7d   before:2026-11-01   "exact phrase"   -excluded
+//   plan:pro         (any other key:value searches metadata and text, never an error)
+//
+// Parsing never throws: whatever cannot be understood is searched as text.
+import { EVENT_ID_PATTERN } from '../lib/ids';
+import type { ActionType } from './model';
+import { parseIsoDateTime } from './validate';
+
+/** Longest search input considered; the rest is ignored (documented). */
+export const MAX_SEARCH_CHARS = 256;
+/** At most this many terms take part in one search. */
+export const MAX_SEARCH_TERMS = 12;
+
+/** Qualifiers that aim at one FTS column group. */
+const COLUMN_QUALIFIERS: Record<string, string> = {
+  actor: '{actor_id actor_email actor_name}',
+  target: '{target}',
+  org: '{org}',
+  organization: '{org}',
+  group: '{org}',
+  ip: '{place}',
+  location: '{place}',
+};
+
+export interface FtsTerm {
+  /** The text inside the quotes (the tokenizer splits it the way it split the index). */
+  phrase: string;
+  prefix: boolean;
+  /** An FTS5 column filter such as `{org}`, or null for the default scope. */
+  columns: string | null;
+  negated: boolean;
+  /** Plain words (not from a qualifier) obey the primary-columns-first rule. */
+  plain: boolean;
+}
+
+export interface ParsedSearch {
+  terms: FtsTerm[];
+  /** Exact event ids typed as terms. */
+  eventIds: string[];
+  actions: string[];
+  notActions: string[];
+  actionPrefixes: string[];
+  actionTypes: ActionType[];
+  after?: number;
+  before?: number;
+}
+
+const HAS_TOKEN = /[\p{L}\p{N}]/u;
+const RELATIVE = /^(\d{1,5})(m|min|h|d|w|mo|y)$/i;
+const UNIT_MS: Record<string, number> = { m: 60_000, min: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000, mo: 2_592_000_000, y: 31_536_000_000 };
+
+/** `7d`, `24h`, `2026-11-01`, `2026-11-01T10:00Z` → epoch ms; null when it is none of these. */
+export function parseWhen(value: string, now: number): number | null {
+  const rel = RELATIVE.exec(value);
+  if (rel) return now - Number(rel[1]) * UNIT_MS[rel[2].toLowerCase()];
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return parseIsoDateTime(`${value}T00:00:00Z`);
+  return parseIsoDateTime(value);
+}
+
+interface RawToken {
+  negated: boolean;
+  key: string | null;
+  value: string;
+  quoted: boolean;
+}
+
+/** Splits on white space, keeping "quoted phrases" and key:"quoted values" whole. */
+function tokenize(input: string): { tokens: RawToken[]; trailingSpace: boolean } {
+  const text = input.slice(0, MAX_SEARCH_CHARS).normalize('NFKC').replace(/[\u0000-\u001f\u007f]/g, ' ');
+  const tokens: RawToken[] = [];
+  let i = 0;
+  while (i < text.length) {
+    while (i < text.length && /\s/.test(text[i])) i++;
+    if (i >= text.length) break;
+    let negated = false;
+    if (text[i] === '-' && i + 1 < text.length && !/\s/.test(text[i + 1])) {
+      negated = true;
+      i++;
+    }
+    let key: string | null = null;
+    const keyMatch = /^([A-Za-z][A-Za-z0-9_-]{0,39}):(?=\S)/.exec(text.slice(i));
+    if (keyMatch) {
+      key = keyMatch[1].toLowerCase();
+      i += keyMatch[0].length;
+    }
+    let value = '';
+    let quoted = false;
+    if (text[i] === '"') {
+      quoted = true;
+      const end = text.indexOf('"', i + 1);
+      value = end === -1 ? text.slice(i + 1) : text.slice(i + 1, end);
+      i = end === -1 ? text.length : end + 1;
+    } else {
+      const start = i;
+      while (i < text.length && !/\s/.test(text[i])) i++;
+      value = text.slice(start, i);
+    }
+    tokens.push({ negated, key, value, quoted });
+  }
+  return { tokens, trailingSpace: /\s$/.test(text) };
+}
+
+export function parseSearch(input: string, now: number): ParsedSearch {
+  const out: ParsedSearch = { terms: [], eventIds: [], actions: [], notActions: [], actionPrefixes: [], actionTypes: [] };
+  const { tokens, trailingSpace } = tokenize(input);
+  const asText = (t: RawToken, isLast: boolean, columns: string | null = null, plain = true) => {
+    const phrase = t.key !== null && columns === null ? `${t.key} ${t.value}` : t.value;
+    if (!HAS_TOKEN.test(phrase)) return;
+    out.terms.push({ phrase, prefix: !t.quoted && isLast && !trailingSpace, columns, negated: t.negated, plain });
+  };
+  tokens.slice(0, MAX_SEARCH_TERMS).forEach((t, index) => {
+    const isLast = index === Math.min(tokens.length, MAX_SEARCH_TERMS) - 1;
+    const v = t.value.trim();
+    if (t.key === null) {
+      if (!t.negated && EVENT_ID_PATTERN.test(v)) out.eventIds.push(v.slice(0, 4).toLowerCase() + v.slice(4).toUpperCase());
+      // `user.` reads as the start of an action name.
+      else if (!t.quoted && /^[A-Za-z0-9_-]+\.$/.test(v)) out.terms.push({ phrase: v, prefix: true, columns: '{action}', negated: t.negated, plain: false });
+      else asText(t, isLast);
+      return;
+    }
+    switch (t.key) {
+      case 'action': {
+        if (/^[^\s*]+\.\*?$|^[^\s*]+\*$/.test(v)) {
+          // user.* , user. , user* : an indexed prefix range on the action column.
+          const prefix = v.replace(/\*$/, '');
+          if (!t.negated && prefix.length > 0) out.actionPrefixes.push(prefix);
+          else asText(t, isLast, '{action}', false);
+        } else if (v.includes('.') && !/\s/.test(v)) {
+          (t.negated ? out.notActions : out.actions).push(v);
+        } else {
+          asText(t, isLast, '{action}', false);
+        }
+        return;
+      }
+      case 'type': {
+        const types = v.toLowerCase().split(',');
+        if (!t.negated && types.every((x) => /^[crud]$/.test(x))) out.actionTypes.push(...(types as ActionType[]));
+        else asText(t, isLast);
+        return;
+      }
+      case 'after':
+      case 'since':
+      case 'before':
+      case 'until': {
+        const when = parseWhen(v, now);
+        if (when === null || t.negated) asText(t, isLast);
+        else if (t.key === 'after' || t.key === 'since') out.after = Math.max(out.after ?? -Infinity, when);
+        else out.before = Math.min(out.before ?? Infinity, when);
+        return;
+      }
+      case 'id':
+        if (EVENT_ID_PATTERN.test(v)) out.eventIds.push(v.slice(0, 4).toLowerCase() + v.slice(4).toUpperCase());
+        else asText(t, isLast);
+        return;
+      default: {
+        const columns = COLUMN_QUALIFIERS[t.key];
+        // Known qualifier: aim at its columns. Unknown (plan:pro): the pair as a phrase
+        // anywhere, which is how metadata `plan: pro` is indexed.
+        asText(t, isLast, columns ?? null, false);
+      }
+    }
+  });
+  return out;
+}
+
+const quote = (s: string) => `"${s.replace(/"/g, '""')}"`;
+
+function termExpression(t: FtsTerm, primaryColumns: string | null): string {
+  const body = `${quote(t.phrase)}${t.prefix ? ' *' : ''}`;
+  const columns = t.columns ?? (t.plain ? primaryColumns : null);
+  return columns ? `${columns} : (${body})` : body;
+}
+
+/**
+ * The FTS5 MATCH expressions for a parsed search: what must match, and what must not.
+ * With `primaryColumns`, plain words look only there (the metadata fallback passes null).
+ */
+export function matchExpressions(p: ParsedSearch, primaryColumns: string | null): { include: string | null; exclude: string | null } {
+  const include = p.terms.filter((t) => !t.negated).map((t) => termExpression(t, primaryColumns));
+  // An excluded word is excluded wherever it appears, metadata included.
+  const exclude = p.terms.filter((t) => t.negated).map((t) => termExpression({ ...t, plain: false }, null));
+  return {
+    include: include.length > 0 ? include.join(' AND ') : null,
+    exclude: exclude.length > 0 ? exclude.join(' OR ') : null,
+  };
+}
+
+/** True when some plain word could also match in metadata (so the fallback is worth a try). */
+export const hasPlainTerms = (p: ParsedSearch) => p.terms.some((t) => t.plain && !t.negated);
