@@ -28,7 +28,13 @@ app.use(async (c, next) => {
   await next();
 });
 
-app.get('/healthz', (c) => c.json({ ok: true }));
+// Liveness (touches no storage) and readiness (one `SELECT 1` on D1): for load balancers,
+// the local set-up, and the benchmark's floor.
+app.get('/livez', (c) => c.json({ ok: true }));
+app.get('/healthz', async (c) => {
+  await c.env.DB.prepare('SELECT 1').first();
+  return c.json({ ok: true });
+});
 app.route('/', api);
 app.route('/', dashboard);
 

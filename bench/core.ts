@@ -1,0 +1,189 @@
+// The benchmark's shared core, bundled with esbuild so it runs the Worker's own code
+// (validation, row preparation, the write batch, the list queries) in Node against a
+// raw SQLite file: "the limit" uses exactly Waymark's schema and SQL.
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { drizzle } from 'drizzle-orm/d1';
+import { parseAuditLogEvent } from '../src/api/wire/audit-logs';
+import type { NewEvent } from '../src/events/model';
+import { listEvents, writeEvents, type Db, type EventQuery } from '../src/events/store';
+
+// ---------------------------------------------------------------------------------
+// A D1-shaped adapter over node:sqlite, so drizzle and writeEvents run unchanged.
+
+type Row = Record<string, unknown>;
+
+class Statement {
+  constructor(
+    private readonly adapter: SqliteD1,
+    readonly query: string,
+    readonly params: unknown[] = [],
+  ) {}
+  bind(...params: unknown[]) {
+    return new Statement(this.adapter, this.query, params);
+  }
+  private stmt(): StatementSync {
+    return this.adapter.cached(this.query);
+  }
+  private get isRead() {
+    return /^\s*(SELECT|WITH|EXPLAIN|PRAGMA)/i.test(this.query);
+  }
+  execute() {
+    const p = this.params as never[];
+    if (this.isRead) return { results: this.stmt().all(...p) as Row[], success: true, meta: {} };
+    const r = this.stmt().run(...p);
+    return { results: [], success: true, meta: { changes: Number(r.changes), last_row_id: Number(r.lastInsertRowid) } };
+  }
+  async all() {
+    return this.execute();
+  }
+  async run() {
+    return this.execute();
+  }
+  async first(column?: string) {
+    const row = (this.stmt().get(...(this.params as never[])) as Row | undefined) ?? null;
+    return column && row ? row[column] : row;
+  }
+  async raw() {
+    return (this.stmt().all(...(this.params as never[])) as Row[]).map((r) => Object.values(r));
+  }
+}
+
+export class SqliteD1 {
+  private readonly statements = new Map<string, StatementSync>();
+  constructor(readonly db: DatabaseSync) {}
+  cached(query: string): StatementSync {
+    let s = this.statements.get(query);
+    if (!s) {
+      s = this.db.prepare(query);
+      this.statements.set(query, s);
+    }
+    return s;
+  }
+  prepare(query: string) {
+    return new Statement(this, query);
+  }
+  async batch(statements: Statement[]) {
+    this.db.exec('BEGIN');
+    try {
+      const out = statements.map((s) => s.execute());
+      this.db.exec('COMMIT');
+      return out;
+    } catch (err) {
+      this.db.exec('ROLLBACK');
+      throw err;
+    }
+  }
+  async exec(query: string) {
+    this.db.exec(query);
+    return { count: 0, duration: 0 };
+  }
+}
+
+export function openRaw(file: string): { db: Db; sqlite: DatabaseSync } {
+  const sqlite = new DatabaseSync(file);
+  sqlite.exec('PRAGMA busy_timeout = 30000;');
+  sqlite.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;');
+  const adapter = new SqliteD1(sqlite);
+  return { db: drizzle(adapter as unknown as D1Database) as Db, sqlite };
+}
+
+// ---------------------------------------------------------------------------------
+// A deterministic, realistic data set: power-law actors, actions and organizations.
+
+export const BENCH_PROJECTS = ['proj_default', 'proj_demo', 'proj_bench'] as const;
+export const ORGANIZATIONS = 500;
+export const ACTORS = 40_000;
+export const YEAR_MS = 365 * 86_400_000;
+
+const FIRST = ['Clarence', 'Zoë', 'Malcolm', 'Inara', 'Kaylee', 'Hoban', 'Jayne', 'Simon', 'River', 'Derrial', 'Ada', 'Grace', 'Alan', 'Katherine', 'Linus', 'Margaret', 'Dennis', 'Barbara', 'Edsger', 'Frances', 'Radia', 'Ken', 'Sophie', 'Tim', 'Hedy', 'John', 'Mary', 'Niklaus', 'Annie', 'Donald', 'Anita', 'Guido', 'José', 'Björn', 'Chloé', 'Łukasz', 'Priya', 'Wei', 'Amara', 'Mateo'];
+const LAST = ['Birdseye', 'Washburne', 'Reynolds', 'Serra', 'Frye', 'Cobb', 'Tam', 'Book', 'Lovelace', 'Hopper', 'Turing', 'Johnson', 'Torvalds', 'Hamilton', 'Ritchie', 'Liskov', 'Dijkstra', 'Allen', 'Perlman', 'Thompson', 'Wilson', 'Lamarr', 'McCarthy', 'Keller', 'Wirth', 'Easley', 'Knuth', 'Borg', 'Núñez', 'Øster', 'Okafor', 'Nakamura', 'Schmidt', 'Rossi', 'Kowalski', 'Haddad', 'Singh', 'Chen', 'Silva', 'Dubois', 'Larsen', 'Novak', 'Ivanova', 'Moreau', 'Fischer', 'Costa', 'Yilmaz', 'Andersson', 'Murphy', 'Kim'];
+const ACTIONS = [
+  'user.signed_in', 'user.signed_out', 'document.viewed', 'user.searched_audit_trail_events', 'document.exported', 'document.shared',
+  'member.invited', 'role.updated', 'document.deleted', 'user.password_changed', 'api_key.created', 'api_key.revoked', 'billing.plan_changed',
+  'sso.connection_updated', 'webhook.endpoint_created', 'user.mfa_enabled', 'member.removed', 'project.created', 'project.archived',
+  'invoice.paid', 'report.generated', 'dashboard.viewed', 'integration.connected', 'integration.disconnected', 'team.created',
+  'team.renamed', 'policy.updated', 'secret.rotated', 'export.requested', 'export.downloaded', 'comment.created', 'comment.deleted',
+  'file.uploaded', 'file.downloaded', 'workspace.settings_changed', 'user.email_changed', 'user.deleted', 'session.revoked',
+  'audit_log.streamed', 'directory.synced',
+];
+
+/** mulberry32 */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const slug = (s: string) =>
+  s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/ł/gi, 'l').replace(/ø/gi, 'o').toLowerCase().replace(/[^a-z0-9]+/g, '.');
+
+export function orgId(i: number) {
+  return `org_${String(i).padStart(4, '0')}_${(i * 2654435761 >>> 0).toString(36)}`;
+}
+const orgDomain = (i: number) => `company${i}.example`;
+
+export function actor(i: number) {
+  const first = i === 7 ? 'Clarence' : FIRST[(i * 7) % FIRST.length];
+  const last = i === 7 ? 'Birdseye' : LAST[(i * 13 + Math.floor(i / FIRST.length)) % LAST.length];
+  const org = i % ORGANIZATIONS;
+  return { id: `user_${i.toString(36).padStart(5, '0')}`, name: `${first} ${last}`, email: `${slug(first)}.${slug(last)}.${i}@${orgDomain(org)}`, org };
+}
+
+export interface BenchEvent {
+  projectId: string;
+  body: { organization_id: string; event: Record<string, unknown> };
+}
+
+/** Event number `i` of `total`: the same every run. Time rises with i (arrival order ≈ time order). */
+export function benchEvent(i: number, total: number, end: number): BenchEvent {
+  const r = rng(i * 7919 + 1);
+  const p = r();
+  const projectId = p < 0.5 ? BENCH_PROJECTS[0] : p < 0.8 ? BENCH_PROJECTS[1] : BENCH_PROJECTS[2];
+  const a = actor(Math.floor(Math.pow(r(), 3) * ACTORS));
+  const action = ACTIONS[Math.floor(Math.pow(r(), 2.2) * ACTIONS.length)];
+  const occurred = end - YEAR_MS + Math.floor(((i + r()) / total) * YEAR_MS);
+  const doc = Math.floor(Math.pow(r(), 2) * 5000);
+  const target = action.startsWith('document.') || action.startsWith('file.')
+    ? { id: `doc_${doc.toString(36)}`, type: 'document', name: `Document ${doc} ${['report', 'plan', 'contract', 'notes'][doc % 4]}.pdf` }
+    : { id: `${action.split('.')[0]}_${Math.floor(r() * 1e7).toString(36)}`, type: action.split('.')[0], name: `${action.split('.')[0]} ${Math.floor(r() * 1000)}` };
+  return {
+    projectId,
+    body: {
+      organization_id: orgId(a.org),
+      event: {
+        action,
+        occurred_at: new Date(occurred).toISOString(),
+        actor: { id: a.id, type: 'user', name: a.name, metadata: { email: a.email } },
+        targets: [target],
+        context: { location: `10.${(a.org >> 8) & 255}.${a.org & 255}.${(Number.parseInt(a.id.slice(5), 36) % 250) + 1}`, user_agent: r() < 0.8 ? 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_6) AppleWebKit/605.1.15' : 'acme-cli/2.4.1' },
+        metadata: { plan: ['free', 'starter', 'pro', 'enterprise'][Math.floor(Math.pow(r(), 0.7) * 4)], request_id: `req_${Math.floor(r() * 1e12).toString(36)}` },
+      },
+    },
+  };
+}
+
+export function toNewEvent(b: BenchEvent): NewEvent {
+  const parsed = parseAuditLogEvent(b.body, JSON.stringify(b.body.event), () => Date.now() + YEAR_MS);
+  if (!parsed.ok) throw new Error(`bench event invalid: ${JSON.stringify(parsed.problems)}`);
+  return parsed.event;
+}
+
+/** Inserts events through Waymark's own write batch (no idempotency claim), grouped by project. */
+export async function insertBatch(db: Db, batch: BenchEvent[], now: number): Promise<void> {
+  const byProject = new Map<string, NewEvent[]>();
+  for (const b of batch) {
+    const list = byProject.get(b.projectId) ?? [];
+    list.push(toNewEvent(b));
+    byProject.set(b.projectId, list);
+  }
+  for (const [projectId, events] of byProject) {
+    await writeEvents(db, { projectId, events, now, requestId: 'req_bench', respond: () => ({ status: 200, body: {} }) });
+  }
+}
+
+export { listEvents, writeEvents, type EventQuery };

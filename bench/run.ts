@@ -1,0 +1,323 @@
+// `npm run bench [-- --events N]`: Waymark's speed against the physical limit, measured in
+// one run. See docs/performance.md for what the figures mean.
+//
+//  1. generates a deterministic data set (default 1,000,000 events, 3 projects, 500 orgs);
+//  2. the limit: loads it into a raw SQLite file in-process (node:sqlite, FTS5) through
+//     Waymark's own write batch, then times every query type with Waymark's own SQL;
+//  3. Waymark: starts `wrangler dev` on that same file and measures the floor (a Worker
+//     request running SELECT 1 on D1), a no-op request, the same queries through
+//     GET /events at concurrency 1 and 8, and ingest through the public API;
+//  4. counts lost or duplicated events, prints one table, writes bench/results/.
+
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { migrateLocal, ROOT, startWorker, freePort } from '../scripts/lib/local-worker.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    events: { type: 'string', default: '1000000' },
+    'query-runs': { type: 'string', default: '200' },
+    'keep-data': { type: 'boolean', default: false },
+  },
+});
+const N = Number(args.events);
+const RUNS = Number(args['query-runs']);
+const started = Date.now();
+const log = (...m: unknown[]) => console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)}s]`, ...m);
+
+// ---- build the shared core (the Worker's own modules) ----
+const buildDir = join(ROOT, 'bench', '.build');
+mkdirSync(buildDir, { recursive: true });
+const esbuild = await import('esbuild');
+await esbuild.build({
+  entryPoints: [join(ROOT, 'bench', 'core.ts')],
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node22',
+  outfile: join(buildDir, 'core.mjs'),
+  external: ['node:*'],
+  logLevel: 'warning',
+});
+const core = (await import(join(buildDir, 'core.mjs'))) as typeof import('./core.ts');
+
+// ---- helpers ----
+function percentile(sorted: number[], p: number) {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+function stats(samples: number[]) {
+  const s = [...samples].sort((a, b) => a - b);
+  return { p50: percentile(s, 50), p95: percentile(s, 95), p99: percentile(s, 99), n: s.length };
+}
+const ms = (x: number) => (Number.isFinite(x) ? (x < 10 ? x.toFixed(2) : x.toFixed(1)) : '–');
+
+/** Runs `count` calls of `fn` with `concurrency` workers; bounded by `maxSeconds`. */
+async function load(count: number, concurrency: number, fn: (i: number) => Promise<void>, maxSeconds = 120) {
+  const latencies: number[] = [];
+  let next = 0;
+  let failures = 0;
+  const deadline = performance.now() + maxSeconds * 1000;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count && performance.now() < deadline) {
+        const i = next++;
+        const s = performance.now();
+        try {
+          await fn(i);
+        } catch (err) {
+          failures++;
+          if (failures <= 3) console.error(err);
+        }
+        latencies.push(performance.now() - s);
+      }
+    }),
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  return { ...stats(latencies), done: latencies.length, rate: latencies.length / seconds, seconds, failures };
+}
+
+// ---- 1 + 2: the data set and the limit ----
+const persistTo = mkdtempSync(join(tmpdir(), 'waymark-bench-'));
+log(`bench: ${N.toLocaleString('en-US')} events, persistence in ${persistTo}`);
+migrateLocal(persistTo, true);
+const d1Dir = join(persistTo, 'v3', 'd1', 'miniflare-D1DatabaseObject');
+const dbFile = join(d1Dir, readdirSync(d1Dir).find((f) => f.endsWith('.sqlite') && f !== 'metadata.sqlite')!);
+
+const END = Date.UTC(2026, 10, 20);
+const raw = core.openRaw(dbFile);
+const buffers = new Map<string, import('../src/events/model').NewEvent[]>();
+let insertMs = 0;
+let inserted = 0;
+const BATCH = 1000;
+const flush = async (projectId: string) => {
+  const events = buffers.get(projectId) ?? [];
+  if (events.length === 0) return;
+  buffers.set(projectId, []);
+  const t = performance.now();
+  await core.writeEvents(raw.db, { projectId, events, now: END, requestId: 'req_bench', respond: () => ({ status: 200, body: {} }) });
+  insertMs += performance.now() - t;
+  inserted += events.length;
+};
+for (let i = 0; i < N; i++) {
+  const b = core.benchEvent(i, N, END);
+  const list = buffers.get(b.projectId) ?? [];
+  list.push(core.toNewEvent(b));
+  buffers.set(b.projectId, list);
+  if (list.length >= BATCH) await flush(b.projectId);
+  if (i > 0 && i % 200_000 === 0) log(`  loaded ${i.toLocaleString('en-US')}`);
+}
+for (const p of core.BENCH_PROJECTS) await flush(p);
+const rawInsertRate = inserted / (insertMs / 1000);
+log(`limit: inserted ${inserted.toLocaleString('en-US')} events in batches of ${BATCH}: ${Math.round(rawInsertRate).toLocaleString('en-US')} events/s`);
+raw.sqlite.exec('ANALYZE; PRAGMA optimize; PRAGMA wal_checkpoint(TRUNCATE);');
+const fileBytes = statSync(dbFile).size;
+const tableBytes: Record<string, number> = {};
+try {
+  for (const r of raw.sqlite.prepare('SELECT name, sum(pgsize) AS bytes FROM dbstat GROUP BY name ORDER BY bytes DESC').all() as { name: string; bytes: number }[]) {
+    tableBytes[r.name] = r.bytes;
+  }
+} catch {
+  /* dbstat not compiled in */
+}
+const bytesPerEvent = fileBytes / N;
+log(`storage: ${(fileBytes / 1e6).toFixed(0)} MB, ${Math.round(bytesPerEvent)} bytes per event`);
+
+// ---- the query set, with values picked from the data ----
+const P = 'proj_default';
+const one = <T>(q: string, ...p: unknown[]) => raw.sqlite.prepare(q).get(...(p as never[])) as T;
+const someId = one<{ id: string }>(`SELECT id FROM events WHERE project_id = ? ORDER BY seq LIMIT 1 OFFSET ?`, P, Math.floor(N / 5)).id;
+const midActor = core.actor(900);
+const popularOrg = one<{ o: string }>(`SELECT organization_id AS o FROM events WHERE project_id = ? GROUP BY organization_id ORDER BY count(*) DESC LIMIT 1`, P).o;
+const smallOrg = core.orgId(420);
+const monthAgo = END - 30 * 86_400_000;
+const deepCursor = one<{ id: string } | undefined>(
+  `SELECT id FROM events WHERE project_id = ? AND organization_id = ? ORDER BY occurred_at DESC, seq DESC LIMIT 1 OFFSET ?`,
+  P, popularOrg, Math.min(5000, Math.floor(N / 400)),
+)?.id;
+
+interface QueryCase {
+  name: string;
+  query: Partial<import('../src/events/store').EventQuery>;
+  qs: string;
+}
+const LIMIT = 50;
+const enc = encodeURIComponent;
+const cases: QueryCase[] = [
+  { name: 'name (surname)', query: { search: 'Washburne' }, qs: `search=Washburne` },
+  { name: 'name prefix', query: { search: 'clar' }, qs: `search=clar` },
+  { name: 'email', query: { search: midActor.email }, qs: `search=${enc(midActor.email)}` },
+  { name: 'event id', query: { search: someId }, qs: `search=${someId}` },
+  { name: 'action (full name)', query: { search: 'user.searched_audit_trail_events' }, qs: `search=user.searched_audit_trail_events` },
+  { name: 'org + free text', query: { organizationIds: [smallOrg], search: 'exported' }, qs: `group=${smallOrg}&search=exported` },
+  { name: 'org + action + 30 days, page 1', query: { organizationIds: [popularOrg], actions: ['user.signed_in'], occurredAt: { gte: monthAgo } }, qs: `group=${popularOrg}&action=user.signed_in&occurred_at_gte=${new Date(monthAgo).toISOString()}` },
+  ...(deepCursor ? [{ name: 'org list, deep keyset page', query: { organizationIds: [popularOrg], after: deepCursor }, qs: `group=${popularOrg}&after=${deepCursor}` }] : []),
+  { name: 'relevance-ordered search', query: { search: 'clarence', order: 'relevance' as const }, qs: `search=clarence&order=relevance` },
+  { name: 'worst: common word, newest first', query: { search: 'signed' }, qs: `search=signed` },
+  { name: 'worst: 1-letter prefix', query: { search: 's' }, qs: `search=s` },
+  { name: 'worst: exclusion only', query: { search: '-signed' }, qs: `search=-signed` },
+];
+
+log('limit: timing queries on raw SQLite');
+const rawResults: Record<string, ReturnType<typeof stats> & { rows: number }> = {};
+for (const c of cases) {
+  const q = { projectId: P, order: 'desc' as const, limit: LIMIT, now: END, ...c.query };
+  let rows = 0;
+  for (let i = 0; i < 10; i++) rows = (await core.listEvents(raw.db, q)).events.length;
+  const samples: number[] = [];
+  const deadline = performance.now() + 20_000;
+  for (let i = 0; i < RUNS && performance.now() < deadline; i++) {
+    const t = performance.now();
+    await core.listEvents(raw.db, q);
+    samples.push(performance.now() - t);
+  }
+  rawResults[c.name] = { ...stats(samples), rows };
+  log(`  ${c.name}: p50 ${ms(rawResults[c.name].p50)} ms, p95 ${ms(rawResults[c.name].p95)} ms (${rows} rows)`);
+}
+raw.sqlite.exec('PRAGMA wal_checkpoint(TRUNCATE);');
+raw.sqlite.close();
+
+// ---- 3: Waymark under wrangler dev, on the same file ----
+const KEYS = {
+  WAYMARK_ENV: 'development',
+  ADMIN_PASSWORD: 'bench-admin-password',
+  DEFAULT_PROJECT_SECRET_KEY: 'sk_test_BenchDefaultBenchDefaultBench01',
+  DEMO_PROJECT_SECRET_KEY: 'sk_test_BenchDemoBenchDemoBenchDemo0002',
+};
+const port = await freePort();
+log(`waymark: starting wrangler dev on 127.0.0.1:${port}`);
+const worker = await startWorker({ port, persistTo, vars: KEYS, quiet: true });
+const base = worker.url;
+const auth = (key: string) => ({ authorization: `Bearer ${key}`, 'content-type': 'application/json' });
+const get = async (path: string, key = KEYS.DEFAULT_PROJECT_SECRET_KEY) => {
+  const res = await fetch(`${base}${path}`, { headers: auth(key) });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${text.slice(0, 200)}`);
+  return text;
+};
+
+const results: Record<string, unknown> = {};
+try {
+  // warm up the isolate and the key cache
+  for (let i = 0; i < 50; i++) await get('/healthz');
+  const floor1 = await load(2000, 1, async () => void (await get('/healthz')));
+  const floor8 = await load(3000, 8, async () => void (await get('/healthz')));
+  const noop1 = await load(2000, 1, async () => void (await get('/livez')));
+  log(`floor (SELECT 1): c1 ${Math.round(floor1.rate)}/s p95 ${ms(floor1.p95)} ms; c8 ${Math.round(floor8.rate)}/s p95 ${ms(floor8.p95)} ms; no-op c1 p95 ${ms(noop1.p95)} ms`);
+
+  const queryRows: Record<string, unknown>[] = [];
+  for (const c of cases) {
+    const path = `/events?limit=${LIMIT}&${c.qs}`;
+    for (let i = 0; i < 5; i++) await get(path);
+    const c1 = await load(RUNS, 1, async () => void (await get(path)), 30);
+    const c8 = await load(RUNS * 2, 8, async () => void (await get(path)), 30);
+    const r = rawResults[c.name];
+    const target1 = floor1.p95 + 2 * r.p95;
+    const target8 = floor8.p95 + 2 * r.p95;
+    const row = {
+      query: c.name,
+      rows: r.rows,
+      raw_p50: r.p50, raw_p95: r.p95, raw_p99: r.p99,
+      c1_p50: c1.p50, c1_p95: c1.p95, c1_p99: c1.p99,
+      c8_p50: c8.p50, c8_p95: c8.p95, c8_p99: c8.p99,
+      target_c1: target1, target_c8: target8,
+      ratio_c1: c1.p95 / target1, ratio_c8: c8.p95 / target8,
+      pass: c1.p95 <= target1 && c8.p95 <= target8 && c1.p95 <= 50 && c8.p95 <= 50,
+      failures: c1.failures + c8.failures,
+    };
+    queryRows.push(row);
+    log(`  ${c.name}: c1 p95 ${ms(c1.p95)} ms (target ${ms(target1)}), c8 p95 ${ms(c8.p95)} ms (target ${ms(target8)}) ${row.pass ? 'ok' : 'MISS'}`);
+  }
+
+  // ---- ingest through the public API, into the Demo project ----
+  let marker = 0;
+  const ingestEvent = (i: number) => {
+    const b = core.benchEvent(N + i, N, END).body;
+    (b.event.metadata as Record<string, unknown>).bench_seq = `s${marker++}`;
+    return b;
+  };
+  const post = async (path: string, body: unknown) => {
+    const res = await fetch(`${base}${path}`, { method: 'POST', headers: auth(KEYS.DEMO_PROJECT_SECRET_KEY), body: JSON.stringify(body) });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${path}: ${res.status} ${text.slice(0, 300)}`);
+  };
+  const ingest: Record<string, unknown>[] = [];
+  let sent = 0;
+  for (const [label, count, conc] of [['single, c1', 1000, 1], ['single, c8', 3000, 8], ['single, c32', 5000, 32]] as const) {
+    const r = await load(count, conc, async () => post('/audit_logs/events', ingestEvent(0)));
+    sent += r.done - r.failures;
+    const floorRate = conc === 1 ? floor1.rate : floor8.rate;
+    const target = conc === 8 ? 0.9 * floor8.rate : conc === 32 ? 2 * floor8.rate : null;
+    ingest.push({ mode: label, events_per_s: r.rate, p95: r.p95, reference: `floor c${conc === 1 ? 1 : 8} ${Math.round(floorRate)}/s`, ratio: r.rate / floorRate, target, pass: target === null ? null : r.rate >= target, failures: r.failures });
+    log(`  ingest ${label}: ${Math.round(r.rate)} events/s (p95 ${ms(r.p95)} ms)`);
+  }
+  for (const [size, requests, conc] of [[100, 200, 4], [1000, 40, 2]] as const) {
+    const r = await load(requests, conc, async () => post('/audit_logs/events/batch', { events: Array.from({ length: size }, () => ingestEvent(0)) }));
+    sent += (r.done - r.failures) * size;
+    const rate = (r.done * size) / r.seconds;
+    const target = size === 1000 ? 0.5 * rawInsertRate : null;
+    ingest.push({ mode: `batch of ${size}, c${conc}`, events_per_s: rate, p95: r.p95, reference: `raw SQLite ${Math.round(rawInsertRate)}/s`, ratio: rate / rawInsertRate, target, pass: target === null ? null : rate >= target, failures: r.failures });
+    log(`  ingest batch ${size}: ${Math.round(rate)} events/s (p95 ${ms(r.p95)} ms per request)`);
+  }
+  results.floor = { c1: floor1, c8: floor8, noop_c1: noop1 };
+  results.queries = queryRows;
+  results.ingest = ingest;
+  results.sent = sent;
+} finally {
+  await worker.stop();
+}
+
+// ---- 4: count what arrived ----
+const check = core.openRaw(dbFile);
+const arrived = check.sqlite
+  .prepare(`SELECT count(*) AS n, count(DISTINCT json_extract(data, '$.metadata.bench_seq')) AS distinct_n FROM events WHERE project_id = 'proj_demo' AND json_extract(data, '$.metadata.bench_seq') IS NOT NULL`)
+  .get() as { n: number; distinct_n: number };
+check.sqlite.close();
+const lost = (results.sent as number) - arrived.distinct_n;
+const duplicated = arrived.n - arrived.distinct_n;
+log(`ingest check: ${results.sent} acknowledged, ${arrived.n} stored, lost ${lost}, duplicated ${duplicated}`);
+
+// ---- report ----
+const floor = results.floor as { c1: ReturnType<typeof stats> & { rate: number }; c8: ReturnType<typeof stats> & { rate: number }; noop_c1: ReturnType<typeof stats> & { rate: number } };
+const md: string[] = [];
+md.push(`# Waymark benchmark`, '');
+md.push(`${N.toLocaleString('en-US')} events, 3 projects, ${core.ORGANIZATIONS} organizations, ${core.ACTORS.toLocaleString('en-US')} actors (power law); queries on project \`${P}\` (≈50% of events), limit ${LIMIT}. Machine: ${(await import('node:os')).cpus().length} cores. ${new Date().toISOString().slice(0, 10)}.`, '');
+md.push(`Floor (Worker request running \`SELECT 1\` on D1 under wrangler dev): c1 ${Math.round(floor.c1.rate)} req/s, p50 ${ms(floor.c1.p50)} ms, p95 ${ms(floor.c1.p95)} ms; c8 ${Math.round(floor.c8.rate)} req/s, p95 ${ms(floor.c8.p95)} ms. No-op request c1: p50 ${ms(floor.noop_c1.p50)} ms, p95 ${ms(floor.noop_c1.p95)} ms.`, '');
+md.push('## Queries (ms)', '');
+md.push('| query | rows | raw p50 | raw p95 | raw p99 | Waymark c1 p50 | c1 p95 | c1 p99 | c8 p95 | target c1 (floor p95 + 2×raw p95) | c1 ratio | c8 ratio | ok |');
+md.push('| --- | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | :-: |');
+for (const r of results.queries as Record<string, number & string & boolean>[]) {
+  md.push(`| ${r.query} | ${r.rows} | ${ms(r.raw_p50)} | ${ms(r.raw_p95)} | ${ms(r.raw_p99)} | ${ms(r.c1_p50)} | ${ms(r.c1_p95)} | ${ms(r.c1_p99)} | ${ms(r.c8_p95)} | ${ms(r.target_c1)} | ${r.ratio_c1.toFixed(2)} | ${r.ratio_c8.toFixed(2)} | ${r.pass ? '✓' : '✗'} |`);
+}
+md.push('', '## Ingest', '');
+md.push(`Raw SQLite, Waymark's write batch, batches of ${BATCH}: **${Math.round(rawInsertRate).toLocaleString('en-US')} events/s**.`, '');
+md.push('| mode | events/s | p95 per request (ms) | reference | ratio | target | ok |');
+md.push('| --- | --: | --: | --- | --: | --: | :-: |');
+for (const r of results.ingest as Record<string, number & string & boolean & null>[]) {
+  md.push(`| ${r.mode} | ${Math.round(r.events_per_s).toLocaleString('en-US')} | ${ms(r.p95)} | ${r.reference} | ${r.ratio.toFixed(2)} | ${r.target === null ? '–' : Math.round(r.target).toLocaleString('en-US')} | ${r.pass === null ? '–' : r.pass ? '✓' : '✗'} |`);
+}
+md.push('', `Acknowledged ${results.sent}, stored ${arrived.n}: **lost ${lost}, duplicated ${duplicated}**.`, '');
+md.push('## Storage', '');
+md.push(`${(fileBytes / 1e6).toFixed(1)} MB for ${N.toLocaleString('en-US')} events: **${Math.round(bytesPerEvent)} bytes per event** (target ≤ 1,300), all indexes included.`, '');
+if (Object.keys(tableBytes).length > 0) {
+  md.push('| table or index | bytes per event |', '| --- | --: |');
+  for (const [name, bytes] of Object.entries(tableBytes)) if (bytes / N >= 1) md.push(`| ${name} | ${(bytes / N).toFixed(0)} |`);
+}
+md.push('', `Total bench time: ${((Date.now() - started) / 1000).toFixed(0)} s.`);
+
+const report = md.join('\n');
+console.log(`\n${report}\n`);
+const outDir = join(ROOT, 'bench', 'results');
+mkdirSync(outDir, { recursive: true });
+writeFileSync(join(outDir, 'latest.md'), report + '\n');
+writeFileSync(
+  join(outDir, 'latest.json'),
+  JSON.stringify({ events: N, date: new Date().toISOString(), raw_insert_rate: rawInsertRate, bytes_per_event: bytesPerEvent, table_bytes: tableBytes, lost, duplicated, ...results }, null, 2) + '\n',
+);
+if (args['keep-data']) {
+  copyFileSync(dbFile, join(outDir, '..', '.build', 'bench.sqlite'));
+}
+rmSync(persistTo, { recursive: true, force: true });
