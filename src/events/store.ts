@@ -159,8 +159,8 @@ export async function writeEvents(
     statement(db, sql`SELECT owner, fingerprint, status, response FROM idempotency_keys
         WHERE project_id = ${projectId} AND key_hash = ${idempotency.keyHash}`),
   );
-  const results = await db.$client.batch<{ owner: string; fingerprint: string; status: number; response: string }>(statements);
-  const holder = results[results.length - 1].results[0];
+  const results = await db.$client.batch(statements);
+  const holder = results[results.length - 1].results[0] as { owner: string; fingerprint: string; status: number; response: string } | undefined;
   if (holder && holder.owner === requestId) return { replayed: false, ids, response };
   return {
     replayed: true,

@@ -63,8 +63,8 @@ export function parseIsoDateTime(value: string): number | null {
   return base - offsetMinutes * 60_000;
 }
 
-/** An ISO-8601 date-time string, checked against a sane range relative to `now`, as epoch ms. */
-export function occurredAt(field: string, now: () => number) {
+/** An ISO-8601 date-time string, not before 1970, as epoch ms. (The future bound needs the clock: see `tooFarAhead`.) */
+export function occurredAt(field: string) {
   const message = `${field} must be an ISO 8601 date string`;
   return z.string({ error: message }).transform((value, ctx) => {
     const ms = value.length <= 40 ? parseIsoDateTime(value) : null;
@@ -76,12 +76,14 @@ export function occurredAt(field: string, now: () => number) {
       ctx.addIssue({ code: 'custom', message: `${field} must not be before 1970-01-01` });
       return z.NEVER;
     }
-    if (ms > now() + MAX_FUTURE_MS) {
-      ctx.addIssue({ code: 'custom', message: `${field} must not be more than 24 hours in the future` });
-      return z.NEVER;
-    }
     return ms;
   });
+}
+
+/** The problem for an event dated more than MAX_FUTURE_MS ahead of the server clock, if it is. */
+export function tooFarAhead(path: (string | number)[], occurred: number, now: number): Problem[] {
+  if (occurred <= now + MAX_FUTURE_MS) return [];
+  return [{ path, kind: 'invalid', message: `${pathString(path)} must not be more than 24 hours in the future` }];
 }
 
 /**

@@ -82,6 +82,7 @@ function summary(record: ApiKeyRecord): ApiKeySummary {
 
 async function storeKey(kv: KVNamespace, record: ApiKeyRecord): Promise<void> {
   const { hash } = record;
+  remembered.delete(hash);
   // The listing entry carries the record as metadata so a page of keys is one list() call.
   await Promise.all([
     kv.put(kvKeyByHash(hash), JSON.stringify(record)),
@@ -155,6 +156,7 @@ export async function revokeKey(
     record.revoked_at = input.now;
     await storeKey(kv, record);
   }
+  remembered.delete(hash);
   return summary(record);
 }
 
@@ -167,8 +169,24 @@ export async function verifyKey(kv: KVNamespace, plain: string): Promise<ApiKeyR
   return record && record.revoked_at === null ? record : null;
 }
 
+/**
+ * Keys this isolate looked up recently, by hash: a KV read per API request would cost
+ * more than the query it guards. Found keys are kept KEY_MEMORY_TTL_MS, unknown ones
+ * only UNKNOWN_KEY_MEMORY_TTL_MS (so a key made elsewhere works within seconds).
+ */
+export const KEY_MEMORY_TTL_MS = 30_000;
+export const UNKNOWN_KEY_MEMORY_TTL_MS = 5_000;
+const MAX_REMEMBERED_KEYS = 1000;
+const remembered = new Map<string, { record: ApiKeyRecord | null; until: number }>();
+
 /** The key's record whatever its state (revoked included), or null when malformed or unknown. */
-export async function lookupKey(kv: KVNamespace, plain: string): Promise<ApiKeyRecord | null> {
+export async function lookupKey(kv: KVNamespace, plain: string, now = Date.now()): Promise<ApiKeyRecord | null> {
   if (!KEY_PATTERN.test(plain)) return null;
-  return kv.get<ApiKeyRecord>(kvKeyByHash(await sha256Hex(plain)), { type: 'json', cacheTtl: KEY_CACHE_TTL_SECONDS });
+  const hash = await sha256Hex(plain);
+  const hit = remembered.get(hash);
+  if (hit && hit.until > now) return hit.record;
+  const record = await kv.get<ApiKeyRecord>(kvKeyByHash(hash), { type: 'json', cacheTtl: KEY_CACHE_TTL_SECONDS });
+  if (remembered.size >= MAX_REMEMBERED_KEYS) remembered.delete(remembered.keys().next().value!);
+  remembered.set(hash, { record, until: now + (record ? KEY_MEMORY_TTL_MS : UNKNOWN_KEY_MEMORY_TTL_MS) });
+  return record;
 }
