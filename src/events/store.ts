@@ -258,6 +258,8 @@ export interface EventQuery {
   order: 'asc' | 'desc' | 'relevance';
   /** The clock for relative times in the search language (`after:7d`). */
   now?: number;
+  /** Forces how search words are applied (tests and the benchmark); chosen from term frequency otherwise. */
+  matchStrategy?: 'in' | 'probe';
   limit: number;
   /** Event id: the page after this event, in list order. */
   after?: string;
@@ -288,7 +290,18 @@ interface Plan {
   parsed: ParsedSearch | null;
 }
 
-function plan(q: EventQuery, scope: SearchScope): Plan {
+/**
+ * How a search's words are applied. `in`: read every match from the FTS index, then
+ * keep those in the page (cheap when the words are rare). `probe`: walk the newest
+ * events through the filter index and test each against the FTS index (cheap when
+ * the words are common, since a page fills after a few rows).
+ */
+type MatchStrategy = 'in' | 'probe';
+
+/** Above this many matching documents, probing the newest events wins (see docs/performance.md). */
+export const PROBE_THRESHOLD = 10_000;
+
+function plan(q: EventQuery, scope: SearchScope, strategy: MatchStrategy = 'in'): Plan {
   const c: SQL[] = [eq(events.projectId, q.projectId)];
   if (has(q.organizationIds)) c.push(inArray(events.organizationId, q.organizationIds));
   if (has(q.actions)) c.push(inArray(events.action, q.actions));
@@ -323,7 +336,10 @@ function plan(q: EventQuery, scope: SearchScope): Plan {
   if (p.before !== undefined) c.push(lt(events.occurredAt, p.before));
   const { include, exclude } = matchExpressions(p, scope === 'primary' ? PRIMARY_COLUMNS : null);
   if (include) {
-    const condition = sql`${events.seq} IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ${include})`;
+    const condition =
+      strategy === 'probe'
+        ? sql`EXISTS (SELECT 1 FROM events_fts WHERE events_fts MATCH ${include} AND events_fts.rowid = ${events.seq})`
+        : sql`${events.seq} IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ${include})`;
     matchConditions.add(condition);
     c.push(condition);
   }
@@ -353,14 +369,50 @@ async function cursorPosition(db: Db, projectId: string, id: string, field: stri
  * OFFSET, so every page costs the same.
  */
 export async function listEvents(db: Db, q: EventQuery): Promise<EventPage> {
-  const first = plan(q, 'primary');
+  const strategy = q.order === 'relevance' ? 'in' : (q.matchStrategy ?? (await chooseStrategy(db, q)));
+  const first = plan(q, 'primary', strategy);
   const page = await runPlan(db, q, first);
   if (page.events.length > 0 || !first.parsed || !hasPlainTerms(first.parsed)) return page;
   // Nothing in names, emails, ids, actions, targets or places: look in metadata too.
   // A cursor carries on in the scope its page came from: past the end of the primary
   // results there is simply nothing more.
   if ((q.after !== undefined || q.before !== undefined) && (await anyMatch(db, first.conditions))) return page;
-  return runPlan(db, q, plan(q, 'all'));
+  return runPlan(db, q, plan(q, 'all', strategy));
+}
+
+/** unicode61 with remove_diacritics: lower case, accents off, split on anything not a letter or digit. */
+function ftsTokens(text: string): string[] {
+  return text
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((t) => t.length > 0);
+}
+
+/**
+ * Estimates how many events the search's words match (the rarest word bounds an AND)
+ * from the FTS vocabulary, and picks the plan: `probe` for common words, `in` otherwise.
+ */
+async function chooseStrategy(db: Db, q: EventQuery): Promise<MatchStrategy> {
+  if (q.search === undefined || q.search.trim() === '') return 'in';
+  const parsed = parseSearch(q.search, q.now ?? Date.now());
+  const lookups: SQL[] = [];
+  for (const term of parsed.terms) {
+    if (term.negated) continue;
+    const tokens = ftsTokens(term.phrase);
+    tokens.forEach((token, i) => {
+      const prefix = term.prefix && i === tokens.length - 1;
+      lookups.push(
+        prefix
+          ? sql`SELECT coalesce(sum(doc), 0) AS n FROM events_fts_vocab WHERE term >= ${token} AND term < ${token + '\u{10FFFF}'}`
+          : sql`SELECT coalesce(sum(doc), 0) AS n FROM events_fts_vocab WHERE term = ${token}`,
+      );
+    });
+  }
+  if (lookups.length === 0) return 'in';
+  const rows = await db.all<{ n: number }>(sql`SELECT min(n) AS n FROM (${sql.join(lookups, sql` UNION ALL `)})`);
+  return (rows[0]?.n ?? 0) > PROBE_THRESHOLD ? 'probe' : 'in';
 }
 
 async function anyMatch(db: Db, conditions: SQL[]): Promise<boolean> {
@@ -410,7 +462,7 @@ function timeQuery(db: Db, conditions: SQL[], newestFirst: boolean, limit: numbe
 
 /** The query plan SQLite picks for a list (first page): for tests and the benchmark. */
 export async function explainList(db: Db, q: EventQuery): Promise<string[]> {
-  const built = timeQuery(db, plan(q, 'primary').conditions, q.order !== 'asc', q.limit + 1).toSQL();
+  const built = timeQuery(db, plan(q, 'primary', q.matchStrategy ?? (await chooseStrategy(db, q))).conditions, q.order !== 'asc', q.limit + 1).toSQL();
   const rows = await db.$client.prepare(`EXPLAIN QUERY PLAN ${built.sql}`).bind(...built.params).all<{ detail: string }>();
   return rows.results.map((r) => r.detail);
 }

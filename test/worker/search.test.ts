@@ -4,7 +4,8 @@ import { env } from 'cloudflare:workers';
 import { drizzle } from 'drizzle-orm/d1';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { matchExpressions, parseSearch } from '../../src/events/query-language';
-import { explainList } from '../../src/events/store';
+import { explainList, listEvents } from '../../src/events/store';
+import { sql } from 'drizzle-orm';
 import { createKey, createProject } from '../../src/projects/store';
 import { call } from './helpers';
 
@@ -150,6 +151,35 @@ describe('relevance suite (newest first unless asked)', () => {
       after = r.body.list_metadata.after;
     } while (after);
     expect(seen).toEqual(all);
+  });
+});
+
+describe('both search plans give the same answers', () => {
+  it.each(['clarence', 'clar', 'serenity.example', 'user.', 'zoe after:7d', 'clarence -role', 'exports', 'plan:pro', 'org:org_serenity signed'])(
+    '%s',
+    async (q) => {
+      const db = drizzle(env.DB);
+      const rows = await db.all<{ project_id: string }>(sql`SELECT project_id FROM events WHERE actor_id = 'user_clarence' LIMIT 1`);
+      const base = { projectId: rows[0].project_id, order: 'desc' as const, limit: 3, search: q, now: NOW };
+      const walk = async (matchStrategy: 'in' | 'probe') => {
+        const seen: string[] = [];
+        let after: string | undefined;
+        do {
+          const page = await listEvents(db, { ...base, matchStrategy, after });
+          seen.push(...page.events.map((e) => e.id));
+          after = page.after ?? undefined;
+        } while (after);
+        return seen;
+      };
+      expect(await walk('probe')).toEqual(await walk('in'));
+    },
+  );
+
+  it('the probe plan walks the time index and tests each row against the FTS index', async () => {
+    const plan = (await explainList(drizzle(env.DB), { projectId: 'proj_default', order: 'desc', limit: 50, search: 'clarence', matchStrategy: 'probe' })).join('\n');
+    expect(plan).toContain('events_project_time');
+    expect(plan).toMatch(/EXISTS VIRTUAL TABLE INDEX 0:=M/); // rowid equality + MATCH: one seek per row
+    expect(plan).not.toContain('TEMP B-TREE');
   });
 });
 
