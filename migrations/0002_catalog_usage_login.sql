@@ -6,6 +6,10 @@ CREATE TABLE catalog (
   value      TEXT NOT NULL,
   PRIMARY KEY (project_id, kind, value)
 ) WITHOUT ROWID;
+CREATE TRIGGER events_catalog AFTER INSERT ON events BEGIN
+  INSERT OR IGNORE INTO catalog (project_id, kind, value)
+  VALUES (new.project_id, 'action', new.action), (new.project_id, 'organization', new.organization_id);
+END;
 INSERT OR IGNORE INTO catalog (project_id, kind, value) SELECT DISTINCT project_id, 'action', action FROM events;
 INSERT OR IGNORE INTO catalog (project_id, kind, value) SELECT DISTINCT project_id, 'organization', organization_id FROM events;
 

@@ -128,7 +128,8 @@ export async function writeEvents(
         ON CONFLICT (project_id, key_hash) DO UPDATE SET
           fingerprint = excluded.fingerprint, owner = excluded.owner, status = excluded.status,
           response = excluded.response, created_at = excluded.created_at
-        WHERE idempotency_keys.created_at <= ${now - IDEMPOTENCY_TTL_MS}`),
+        WHERE idempotency_keys.created_at <= ${now - IDEMPOTENCY_TTL_MS}
+        RETURNING owner`),
     );
   }
   for (const chunk of chunkRows(rows)) {
@@ -145,9 +146,6 @@ export async function writeEvents(
       statement(db, sql`INSERT INTO event_targets (project_id, target_id, target_type, target_name, event_seq, position)
         SELECT ${projectId}, t.value ->> 'id', t.value ->> 'type', t.value ->> 'name', e.seq, t.key
         FROM json_each(${chunk}) AS j JOIN events AS e ON e.id = j.value ->> 'id', json_each(j.value, '$.t') AS t`),
-      statement(db, sql`INSERT OR IGNORE INTO catalog (project_id, kind, value)
-        SELECT DISTINCT ${projectId}, 'action', j.value ->> 'a' FROM json_each(${chunk}) AS j
-        UNION SELECT DISTINCT ${projectId}, 'organization', j.value ->> 'o' FROM json_each(${chunk}) AS j`),
     );
   }
   statements.push(...(input.alongside ?? []));
@@ -155,13 +153,12 @@ export async function writeEvents(
     await db.$client.batch(statements);
     return { replayed: false, ids, response };
   }
-  statements.push(
-    statement(db, sql`SELECT owner, fingerprint, status, response FROM idempotency_keys
-        WHERE project_id = ${projectId} AND key_hash = ${idempotency.keyHash}`),
-  );
   const results = await db.$client.batch(statements);
-  const holder = results[results.length - 1].results[0] as { owner: string; fingerprint: string; status: number; response: string } | undefined;
-  if (holder && holder.owner === requestId) return { replayed: false, ids, response };
+  // The claim statement returns a row only when this request inserted (or took over) the claim.
+  if (results[0].results.length > 0) return { replayed: false, ids, response };
+  const holder = await db.get<{ owner: string; fingerprint: string; status: number; response: string } | undefined>(
+    sql`SELECT owner, fingerprint, status, response FROM idempotency_keys WHERE project_id = ${projectId} AND key_hash = ${idempotency.keyHash}`,
+  );
   return {
     replayed: true,
     sameRequest: holder?.fingerprint === idempotency.fingerprint,

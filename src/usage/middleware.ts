@@ -3,7 +3,8 @@
 // request as counted; everything else is counted after the response, in waitUntil.
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../context';
-import { failureStatement, usageStatement } from './store';
+import { bufferUsage } from './buffer';
+import type { FailureRecord } from './store';
 
 export const trackUsage = createMiddleware<AppEnv>(async (c, next) => {
   await next();
@@ -13,7 +14,7 @@ export const trackUsage = createMiddleware<AppEnv>(async (c, next) => {
   const db = c.var.db;
   const at = c.var.now();
   const route = c.get('usageEndpoint') ?? `${c.req.method} ${normalisePath(new URL(c.req.url).pathname)}`;
-  const statements = [usageStatement(db, { projectId, at, endpoint: route, status, events: 0 })];
+  let failure: FailureRecord | null = null;
   if (status >= 400) {
     let code: string | null = null;
     let message: string | null = null;
@@ -26,11 +27,11 @@ export const trackUsage = createMiddleware<AppEnv>(async (c, next) => {
       /* not JSON: keep the status alone */
     }
     const url = new URL(c.req.url);
-    statements.push(
-      failureStatement(db, { projectId, at, method: c.req.method, path: url.pathname + url.search, status, code, message, requestId: c.var.requestId }),
-    );
+    failure = { projectId, at, method: c.req.method, path: url.pathname + url.search, status, code, message, requestId: c.var.requestId };
   }
-  const write = db.$client.batch(statements).catch((err) => console.error(`[${c.var.requestId}] usage not recorded`, err));
+  const flush = bufferUsage(db, { projectId, at, endpoint: route, status, events: 0 }, failure);
+  if (!flush) return;
+  const write = flush.catch((err) => console.error(`[${c.var.requestId}] usage not recorded`, err));
   try {
     c.executionCtx.waitUntil(write);
   } catch {

@@ -23,16 +23,21 @@ export const statusClass = (status: number) => (status >= 500 ? '5xx' : status >
  * The counter upsert. With `claim`, the events count only if this request owns the
  * idempotency claim, i.e. only if its events were really written (a replay counts 0).
  */
-export function usageStatement(db: Db, hit: UsageHit, claim?: { keyHash: string; owner: string }): D1PreparedStatement {
+export function usageStatement(
+  db: Db,
+  hit: UsageHit,
+  claim?: { keyHash: string; owner: string },
+  requests = 1,
+): D1PreparedStatement {
   const head = db.$client.prepare(
     `INSERT INTO usage_daily (project_id, day, endpoint, status_class, requests, events)
-     SELECT ?1, ?2, ?3, ?4, 1, ${
+     SELECT ?1, ?2, ?3, ?4, ${Math.max(1, Math.floor(requests))}, ${
        claim
          ? 'CASE WHEN EXISTS (SELECT 1 FROM idempotency_keys WHERE project_id = ?1 AND key_hash = ?6 AND owner = ?7) THEN ?5 ELSE 0 END'
          : '?5'
      } WHERE true
      ON CONFLICT (project_id, day, endpoint, status_class)
-     DO UPDATE SET requests = requests + 1, events = events + excluded.events`,
+     DO UPDATE SET requests = requests + excluded.requests, events = events + excluded.events`,
   );
   const params: unknown[] = [hit.projectId, utcDay(hit.at), hit.endpoint, statusClass(hit.status), hit.events];
   if (claim) params.push(claim.keyHash, claim.owner);

@@ -2,6 +2,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { createKey, createProject, listKeys, revokeKey } from '../../src/projects/store';
+import { FLUSH_DELAY_MS } from '../../src/usage/buffer';
 import { auditLogBody, call, DEMO_KEY, legacyEvent } from './helpers';
 
 describe('API keys', () => {
@@ -119,12 +120,25 @@ describe('hostile input never causes a 500', () => {
   });
 });
 
+/** Read counts are written in the background within FLUSH_DELAY_MS. */
+const settle = () => new Promise((r) => setTimeout(r, FLUSH_DELAY_MS + 300));
+
 describe('usage counting', () => {
+  it('loses no read counts under 40 concurrent reads, and writes them in few batches', async () => {
+    await settle();
+    const sum = async () => (await env.DB.prepare("SELECT coalesce(sum(requests), 0) AS r FROM usage_daily WHERE project_id = 'proj_demo' AND endpoint = 'GET /events'").first<{ r: number }>())!.r;
+    const before = await sum();
+    await Promise.all(Array.from({ length: 40 }, () => call('GET', '/events?limit=1', { key: DEMO_KEY })));
+    await settle();
+    expect((await sum()) - before).toBe(40);
+  });
+
   it('counts each API request once, and ingest counts its events', async () => {
     const before = await env.DB.prepare("SELECT coalesce(sum(requests), 0) AS r, coalesce(sum(events), 0) AS e FROM usage_daily WHERE project_id = 'proj_default'").first<{ r: number; e: number }>();
     await call('POST', '/events', { body: legacyEvent({ group: 'usage-1' }) });
     await call('GET', '/events?group=usage-1');
     await call('POST', '/events/batch', { body: { events: [legacyEvent(), legacyEvent()] } });
+    await settle();
     const after = await env.DB.prepare("SELECT coalesce(sum(requests), 0) AS r, coalesce(sum(events), 0) AS e FROM usage_daily WHERE project_id = 'proj_default'").first<{ r: number; e: number }>();
     expect(after!.r - before!.r).toBe(3);
     expect(after!.e - before!.e).toBe(3);
@@ -135,6 +149,7 @@ describe('usage counting', () => {
     const before = await sum();
     const body = legacyEvent({ group: 'usage-2' });
     await Promise.all(Array.from({ length: 25 }, (_, i) => call('POST', '/events', { key: DEMO_KEY, body: i < 20 ? legacyEvent({ group: 'usage-2' }) : body, headers: i < 20 ? {} : { 'Idempotency-Key': 'same' } })));
+    await settle();
     const after = await sum();
     expect(after.r - before.r).toBe(25);
     expect(after.e - before.e).toBe(21);

@@ -1,0 +1,44 @@
+// Read requests' usage counts are buffered in the isolate and written together at
+// most every FLUSH_DELAY_MS, by the request that opened the window (from its own
+// waitUntil, so the write belongs to a live request). Counting a read then costs no
+// D1 write of its own; a normal shutdown still runs the pending waitUntil.
+import type { Db } from '../events/store';
+import { failureStatement, statusClass, usageStatement, utcDay, type FailureRecord, type UsageHit } from './store';
+
+export const FLUSH_DELAY_MS = 500;
+
+let hits: UsageHit[] = [];
+let failures: FailureRecord[] = [];
+let scheduled = false;
+
+/** Adds a count; returns a promise for the caller's waitUntil when it opened a new window. */
+export function bufferUsage(db: Db, hit: UsageHit, failure: FailureRecord | null): Promise<void> | null {
+  hits.push(hit);
+  if (failure) failures.push(failure);
+  if (scheduled) return null;
+  scheduled = true;
+  return new Promise<void>((resolve) => setTimeout(resolve, FLUSH_DELAY_MS)).then(() => flushUsage(db));
+}
+
+export async function flushUsage(db: Db): Promise<void> {
+  const takenHits = hits;
+  const takenFailures = failures;
+  hits = [];
+  failures = [];
+  scheduled = false;
+  if (takenHits.length === 0 && takenFailures.length === 0) return;
+  // Same key (project, day, endpoint, outcome): one upsert carrying the sum.
+  const merged = new Map<string, UsageHit & { requests: number }>();
+  for (const h of takenHits) {
+    const key = [h.projectId, utcDay(h.at), h.endpoint, statusClass(h.status)].join('\u0000');
+    const m = merged.get(key);
+    if (m) {
+      m.requests += 1;
+      m.events += h.events;
+    } else merged.set(key, { ...h, requests: 1 });
+  }
+  await db.$client.batch([
+    ...[...merged.values()].map((h) => usageStatement(db, h, undefined, h.requests)),
+    ...takenFailures.map((f) => failureStatement(db, f)),
+  ]);
+}
