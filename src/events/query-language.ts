@@ -12,6 +12,8 @@ import { parseIsoDateTime } from './validate';
 
 /** Longest search input considered; the rest is ignored (documented). */
 export const MAX_SEARCH_CHARS = 256;
+/** A last word shorter than this matches as a whole word, not as a prefix. */
+export const MIN_PREFIX_CHARS = 2;
 /** At most this many terms take part in one search. */
 export const MAX_SEARCH_TERMS = 12;
 
@@ -110,7 +112,10 @@ export function parseSearch(input: string, now: number): ParsedSearch {
   const asText = (t: RawToken, isLast: boolean, columns: string | null = null, plain = true) => {
     const phrase = t.key !== null && columns === null ? `${t.key} ${t.value}` : t.value;
     if (!HAS_TOKEN.test(phrase)) return;
-    out.terms.push({ phrase, prefix: !t.quoted && isLast && !trailingSpace, columns, negated: t.negated, plain });
+    // A one-character last word matches whole words only: `s*` would match most of the index.
+    const lastToken = phrase.split(/[^\p{L}\p{N}]+/u).filter(Boolean).pop() ?? '';
+    const prefix = !t.quoted && isLast && !trailingSpace && [...lastToken].length >= MIN_PREFIX_CHARS;
+    out.terms.push({ phrase, prefix, columns, negated: t.negated, plain });
   };
   tokens.slice(0, MAX_SEARCH_TERMS).forEach((t, index) => {
     const isLast = index === Math.min(tokens.length, MAX_SEARCH_TERMS) - 1;

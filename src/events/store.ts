@@ -256,7 +256,9 @@ export interface EventQuery {
   /** The clock for relative times in the search language (`after:7d`). */
   now?: number;
   /** Forces how search words are applied (tests and the benchmark); chosen from term frequency otherwise. */
-  matchStrategy?: 'in' | 'probe';
+  matchStrategy?: 'in' | 'window';
+  /** Overrides WINDOW (tests use a tiny window to exercise the exactness check). */
+  windowSize?: number;
   limit: number;
   /** Event id: the page after this event, in list order. */
   after?: string;
@@ -289,16 +291,18 @@ interface Plan {
 
 /**
  * How a search's words are applied. `in`: read every match from the FTS index, then
- * keep those in the page (cheap when the words are rare). `probe`: walk the newest
- * events through the filter index and test each against the FTS index (cheap when
- * the words are common, since a page fills after a few rows).
+ * keep those in the page (cheap when the words are rare). `window`: read only the
+ * newest WINDOW matches (FTS5 streams them in rowid order and stops), page those, and
+ * prove the page exact; otherwise fall back to `in` (cheap when the words are common).
  */
-type MatchStrategy = 'in' | 'probe';
+type MatchStrategy = 'in' | 'window';
 
-/** Above this many matching documents, probing the newest events wins (see docs/performance.md). */
-export const PROBE_THRESHOLD = 10_000;
+/** Above this many matching documents a search pages through the newest matches first. */
+export const WINDOW_THRESHOLD = 20_000;
+/** How many of the newest matches the window holds. */
+export const WINDOW = 2_000;
 
-function plan(q: EventQuery, scope: SearchScope, strategy: MatchStrategy = 'in'): Plan {
+function plan(q: EventQuery, scope: SearchScope): Plan {
   const c: SQL[] = [eq(events.projectId, q.projectId)];
   if (has(q.organizationIds)) c.push(inArray(events.organizationId, q.organizationIds));
   if (has(q.actions)) c.push(inArray(events.action, q.actions));
@@ -333,10 +337,7 @@ function plan(q: EventQuery, scope: SearchScope, strategy: MatchStrategy = 'in')
   if (p.before !== undefined) c.push(lt(events.occurredAt, p.before));
   const { include, exclude } = matchExpressions(p, scope === 'primary' ? PRIMARY_COLUMNS : null);
   if (include) {
-    const condition =
-      strategy === 'probe'
-        ? sql`EXISTS (SELECT 1 FROM events_fts WHERE events_fts MATCH ${include} AND events_fts.rowid = ${events.seq})`
-        : sql`${events.seq} IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ${include})`;
+    const condition = sql`${events.seq} IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ${include})`;
     matchConditions.add(condition);
     c.push(condition);
   }
@@ -367,14 +368,14 @@ async function cursorPosition(db: Db, projectId: string, id: string, field: stri
  */
 export async function listEvents(db: Db, q: EventQuery): Promise<EventPage> {
   const strategy = q.order === 'relevance' ? 'in' : (q.matchStrategy ?? (await chooseStrategy(db, q)));
-  const first = plan(q, 'primary', strategy);
-  const page = await runPlan(db, q, first);
+  const first = plan(q, 'primary');
+  const page = await runPlan(db, q, first, strategy);
   if (page.events.length > 0 || !first.parsed || !hasPlainTerms(first.parsed)) return page;
   // Nothing in names, emails, ids, actions, targets or places: look in metadata too.
   // A cursor carries on in the scope its page came from: past the end of the primary
   // results there is simply nothing more.
   if ((q.after !== undefined || q.before !== undefined) && (await anyMatch(db, first.conditions))) return page;
-  return runPlan(db, q, plan(q, 'all', strategy));
+  return runPlan(db, q, plan(q, 'all'), strategy);
 }
 
 /** unicode61 with remove_diacritics: lower case, accents off, split on anything not a letter or digit. */
@@ -389,7 +390,7 @@ function ftsTokens(text: string): string[] {
 
 /**
  * Estimates how many events the search's words match (the rarest word bounds an AND)
- * from the FTS vocabulary, and picks the plan: `probe` for common words, `in` otherwise.
+ * from the FTS vocabulary, and picks the plan: `window` for common words, `in` otherwise.
  */
 async function chooseStrategy(db: Db, q: EventQuery): Promise<MatchStrategy> {
   if (q.search === undefined || q.search.trim() === '') return 'in';
@@ -409,7 +410,7 @@ async function chooseStrategy(db: Db, q: EventQuery): Promise<MatchStrategy> {
   }
   if (lookups.length === 0) return 'in';
   const rows = await db.all<{ n: number }>(sql`SELECT min(n) AS n FROM (${sql.join(lookups, sql` UNION ALL `)})`);
-  return (rows[0]?.n ?? 0) > PROBE_THRESHOLD ? 'probe' : 'in';
+  return (rows[0]?.n ?? 0) > WINDOW_THRESHOLD ? 'window' : 'in';
 }
 
 async function anyMatch(db: Db, conditions: SQL[]): Promise<boolean> {
@@ -417,9 +418,67 @@ async function anyMatch(db: Db, conditions: SQL[]): Promise<boolean> {
   return row !== undefined;
 }
 
-function runPlan(db: Db, q: EventQuery, p: Plan): Promise<EventPage> {
+async function runPlan(db: Db, q: EventQuery, p: Plan, strategy: MatchStrategy = 'in'): Promise<EventPage> {
   if (q.order === 'relevance' && p.match !== null) return listByRelevance(db, q, p.conditions, p.match);
+  if (strategy === 'window' && p.match !== null && q.order === 'desc' && q.before === undefined) {
+    const page = await listByTimeWindowed(db, q, p.conditions, p.match);
+    if (page) return page;
+  }
   return listByTime(db, q, p.conditions);
+}
+
+/**
+ * Newest first through the newest WINDOW matches only. The page is exact when either
+ * the window holds every match, or no event older than the window (by arrival) but
+ * inside the page's time span matches: arrival order and event time usually agree,
+ * and this check catches the late arrivals where they do not. Null means "not
+ * provable here": the caller reads every match instead.
+ */
+async function listByTimeWindowed(db: Db, q: EventQuery, conditions: SQL[], match: string): Promise<EventPage | null> {
+  const window = q.windowSize ?? WINDOW;
+  const stats = await db.get<{ lo: number | null; n: number }>(
+    sql`SELECT min(r) AS lo, count(*) AS n FROM (SELECT rowid AS r FROM events_fts WHERE events_fts MATCH ${match} ORDER BY rowid DESC LIMIT ${window})`,
+  );
+  if (!stats || stats.lo === null) return { events: [], before: null, after: null };
+  const lo = stats.lo;
+  const others = conditions.filter((c) => !isMatchCondition(c));
+  const windowed = [
+    ...others,
+    gte(events.seq, lo),
+    sql`${events.seq} IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ${match} AND rowid >= CAST(${lo} AS INTEGER))`,
+  ];
+  let keyset: SQL | undefined;
+  if (q.after !== undefined) {
+    const pos = await cursorPosition(db, q.projectId, q.after, 'after');
+    keyset = and(lte(events.occurredAt, pos.occurredAt), or(lt(events.occurredAt, pos.occurredAt), lt(events.seq, pos.seq)))!;
+    windowed.push(keyset);
+  }
+  const rows = await timeQuery(db, windowed, true, q.limit + 1);
+  if (stats.n >= window) {
+    if (rows.length <= q.limit) return null; // the window ran dry before the page filled
+    const edge = rows[rows.length - 1].occurredAt;
+    const late = await db
+      .select({ id: events.id })
+      .from(events)
+      .where(
+        and(
+          ...others,
+          ...(keyset ? [keyset] : []),
+          gte(events.occurredAt, edge),
+          lt(events.seq, lo),
+          sql`EXISTS (SELECT 1 FROM events_fts WHERE events_fts MATCH ${match} AND events_fts.rowid = ${events.seq})`,
+        ),
+      )
+      .limit(1);
+    if (late.length > 0) return null;
+  }
+  const more = rows.length > q.limit;
+  const list = rows.slice(0, q.limit).map(toEvent);
+  return {
+    events: list,
+    before: q.after !== undefined ? (list[0]?.id ?? null) : null,
+    after: more ? list[list.length - 1].id : null,
+  };
 }
 
 async function listByTime(db: Db, q: EventQuery, conditions: SQL[]): Promise<EventPage> {
@@ -459,7 +518,7 @@ function timeQuery(db: Db, conditions: SQL[], newestFirst: boolean, limit: numbe
 
 /** The query plan SQLite picks for a list (first page): for tests and the benchmark. */
 export async function explainList(db: Db, q: EventQuery): Promise<string[]> {
-  const built = timeQuery(db, plan(q, 'primary', q.matchStrategy ?? (await chooseStrategy(db, q))).conditions, q.order !== 'asc', q.limit + 1).toSQL();
+  const built = timeQuery(db, plan(q, 'primary').conditions, q.order !== 'asc', q.limit + 1).toSQL();
   const rows = await db.$client.prepare(`EXPLAIN QUERY PLAN ${built.sql}`).bind(...built.params).all<{ detail: string }>();
   return rows.results.map((r) => r.detail);
 }
