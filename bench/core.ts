@@ -187,3 +187,4 @@ export async function insertBatch(db: Db, batch: BenchEvent[], now: number): Pro
 }
 
 export { listEvents, writeEvents, type EventQuery };
+export { usageStatement } from '../src/usage/store';

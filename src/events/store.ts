@@ -6,10 +6,10 @@ import { SQLiteAsyncDialect } from 'drizzle-orm/sqlite-core';
 import { AppError } from '../lib/errors';
 import { EVENT_ID_PATTERN, newId } from '../lib/ids';
 import { IDEMPOTENCY_TTL_MS } from './limits';
-import type { ActionType, AuditEvent, NewEvent } from './model';
+import { looksLikeEmail, type ActionType, type AuditEvent, type NewEvent } from './model';
 import { events } from './schema';
-import { hasPlainTerms, matchExpressions, parseSearch, type ParsedSearch } from './query-language';
-import { BM25_WEIGHTS, FTS_COLUMNS, ftsRow, PRIMARY_COLUMNS } from './search';
+import { hasPlainTerms, matchExpressions, parseSearch, type FtsTerm, type ParsedSearch } from './query-language';
+import { BM25_WEIGHTS, FTS_COLUMNS, ftsRow, orgToken, PRIMARY_COLUMNS } from './search';
 
 export type Db = DrizzleD1Database<Record<string, never>> & { $client: D1Database };
 
@@ -259,6 +259,8 @@ export interface EventQuery {
   matchStrategy?: 'in' | 'window';
   /** Overrides WINDOW (tests use a tiny window to exercise the exactness check). */
   windowSize?: number;
+  /** Search words that are actions of this project (filled in by listEvents from the catalog). */
+  knownActions?: string[];
   limit: number;
   /** Event id: the page after this event, in list order. */
   after?: string;
@@ -298,7 +300,7 @@ interface Plan {
 type MatchStrategy = 'in' | 'window';
 
 /** Above this many matching documents a search pages through the newest matches first. */
-export const WINDOW_THRESHOLD = 20_000;
+export const WINDOW_THRESHOLD = 5_000;
 /** How many of the newest matches the window holds. */
 export const WINDOW = 2_000;
 
@@ -325,7 +327,17 @@ function plan(q: EventQuery, scope: SearchScope): Plan {
   if (t.lte !== undefined) c.push(lte(events.occurredAt, t.lte));
   if (q.search === undefined || q.search.trim() === '') return { conditions: c, match: null, parsed: null };
 
-  const p = parseSearch(q.search, q.now ?? Date.now());
+  const parsed = parseSearch(q.search, q.now ?? Date.now());
+  let p = parsed;
+  if (scope === 'primary') {
+    // Words that name an actor's email or a known action exactly use their own indexes
+    // (a phrase such as "user searched audit trail events" is slow in FTS: "user" is everywhere).
+    const direct = (t: FtsTerm) => t.plain && !t.negated && (looksLikeEmail(t.phrase) || (q.knownActions ?? []).includes(t.phrase));
+    for (const t of parsed.terms.filter(direct)) {
+      c.push(looksLikeEmail(t.phrase) ? eq(events.actorEmail, t.phrase.toLowerCase()) : eq(events.action, t.phrase));
+    }
+    p = { ...parsed, terms: parsed.terms.filter((t) => !direct(t)) };
+  }
   if (p.eventIds.length > 0) c.push(inArray(events.id, p.eventIds));
   if (p.actions.length > 0) c.push(inArray(events.action, p.actions));
   if (p.notActions.length > 0) c.push(notInArray(events.action, p.notActions));
@@ -335,14 +347,18 @@ function plan(q: EventQuery, scope: SearchScope): Plan {
   if (p.actionTypes.length > 0) c.push(inArray(events.actionType, p.actionTypes));
   if (p.after !== undefined) c.push(gte(events.occurredAt, p.after));
   if (p.before !== undefined) c.push(lt(events.occurredAt, p.before));
-  const { include, exclude } = matchExpressions(p, scope === 'primary' ? PRIMARY_COLUMNS : null);
+  let { include, exclude } = matchExpressions(p, scope === 'primary' ? PRIMARY_COLUMNS : null);
+  // An organization filter joins the text search inside the index (see orgToken).
+  if (include && has(q.organizationIds) && q.organizationIds.length <= 20) {
+    include = `(${include}) AND {org} : (${q.organizationIds.map((o) => `"${orgToken(o)}"`).join(' OR ')})`;
+  }
   if (include) {
     const condition = sql`${events.seq} IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ${include})`;
     matchConditions.add(condition);
     c.push(condition);
   }
   if (exclude) c.push(sql`${events.seq} NOT IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ${exclude})`);
-  return { conditions: c, match: include, parsed: p };
+  return { conditions: c, match: include, parsed };
 }
 
 async function cursorPosition(db: Db, projectId: string, id: string, field: string) {
@@ -366,7 +382,8 @@ async function cursorPosition(db: Db, projectId: string, id: string, field: stri
  * relevance for a search. Cursors are event ids turned into keyset positions: no
  * OFFSET, so every page costs the same.
  */
-export async function listEvents(db: Db, q: EventQuery): Promise<EventPage> {
+export async function listEvents(db: Db, query: EventQuery): Promise<EventPage> {
+  const q = { ...query, knownActions: await knownActions(db, query) };
   const strategy = q.order === 'relevance' ? 'in' : (q.matchStrategy ?? (await chooseStrategy(db, q)));
   const first = plan(q, 'primary');
   const page = await runPlan(db, q, first, strategy);
@@ -411,6 +428,19 @@ async function chooseStrategy(db: Db, q: EventQuery): Promise<MatchStrategy> {
   if (lookups.length === 0) return 'in';
   const rows = await db.all<{ n: number }>(sql`SELECT min(n) AS n FROM (${sql.join(lookups, sql` UNION ALL `)})`);
   return (rows[0]?.n ?? 0) > WINDOW_THRESHOLD ? 'window' : 'in';
+}
+
+/** Which of the search's words are exactly the name of an action this project has seen. */
+async function knownActions(db: Db, q: EventQuery): Promise<string[]> {
+  if (q.search === undefined) return [];
+  const candidates = parseSearch(q.search, q.now ?? Date.now())
+    .terms.filter((t) => t.plain && !t.negated && /^[A-Za-z0-9_\-:]+(\.[A-Za-z0-9_\-:]+)+$/.test(t.phrase))
+    .map((t) => t.phrase);
+  if (candidates.length === 0) return [];
+  const rows = await db.all<{ value: string }>(
+    sql`SELECT value FROM catalog WHERE project_id = ${q.projectId} AND kind = 'action' AND value IN ${candidates}`,
+  );
+  return rows.map((r) => r.value);
 }
 
 async function anyMatch(db: Db, conditions: SQL[]): Promise<boolean> {
@@ -518,10 +548,13 @@ function timeQuery(db: Db, conditions: SQL[], newestFirst: boolean, limit: numbe
 
 /** The query plan SQLite picks for a list (first page): for tests and the benchmark. */
 export async function explainList(db: Db, q: EventQuery): Promise<string[]> {
-  const built = timeQuery(db, plan(q, 'primary').conditions, q.order !== 'asc', q.limit + 1).toSQL();
+  const built = timeQuery(db, plan({ ...q, knownActions: await knownActions(db, q) }, 'primary').conditions, q.order !== 'asc', q.limit + 1).toSQL();
   const rows = await db.$client.prepare(`EXPLAIN QUERY PLAN ${built.sql}`).bind(...built.params).all<{ detail: string }>();
   return rows.results.map((r) => r.detail);
 }
+
+/** Relevance ranks the newest this-many matches of a search (documented in the README). */
+export const RELEVANCE_WINDOW = 5_000;
 
 const BM25 = sql.raw(`bm25(events_fts, ${BM25_WEIGHTS.join(', ')})`);
 
@@ -537,6 +570,12 @@ async function listByRelevance(db: Db, q: EventQuery, conditions: SQL[], match: 
   }
   // The IN (fts) condition is replaced by the ranked join below.
   const filters = conditions.filter((c) => !isMatchCondition(c));
+  // Rank the newest RELEVANCE_WINDOW matches: bm25 over every match of a common word
+  // would cost more than a person waits for.
+  const bound = await db.get<{ lo: number | null }>(
+    sql`SELECT min(r) AS lo FROM (SELECT rowid AS r FROM events_fts WHERE events_fts MATCH ${match} ORDER BY rowid DESC LIMIT ${RELEVANCE_WINDOW})`,
+  );
+  const lo = bound?.lo ?? 0;
   let keyset = sql`1 = 1`;
   if (q.after !== undefined) {
     const pos = await cursorPosition(db, q.projectId, q.after, 'after');
@@ -551,7 +590,7 @@ async function listByRelevance(db: Db, q: EventQuery, conditions: SQL[], match: 
     SELECT ${events.id} AS id, ${events.projectId} AS projectId, ${events.organizationId} AS organizationId,
       ${events.action} AS action, ${events.actionType} AS actionType, ${events.occurredAt} AS occurredAt,
       ${events.receivedAt} AS receivedAt, ${events.version} AS version, ${events.source} AS source, ${events.data} AS data
-    FROM (SELECT rowid AS r, ${BM25} AS score FROM events_fts WHERE events_fts MATCH ${match}) AS f
+    FROM (SELECT rowid AS r, ${BM25} AS score FROM events_fts WHERE events_fts MATCH ${match} AND rowid >= CAST(${lo} AS INTEGER)) AS f
     JOIN ${events} ON ${events.seq} = f.r
     WHERE ${and(...filters)} AND ${keyset}
     ORDER BY f.score, ${events.seq} DESC

@@ -54,6 +54,7 @@ describe('the query language parser', () => {
 
 // A fixed data set for relevance: who is where is known, so the expected top result is too.
 let key: string;
+let relevanceProject: string;
 const ids: Record<string, string> = {};
 
 async function post(name: string, body: object) {
@@ -80,6 +81,7 @@ const mal = { id: 'user_mal', type: 'user', name: 'Malcolm Reynolds', metadata: 
 
 beforeAll(async () => {
   const project = await createProject(env.KV, { name: 'Relevance', now: NOW });
+  relevanceProject = project.id;
   key = (await createKey(env.KV, { projectId: project.id, mode: 'test', name: 'r', now: NOW })).plain;
   await post('clarenceSignIn', event({ at: 50, actor: clarence, ip: '203.0.113.7' }));
   await post('clarenceSearch', event({ at: 40, actor: clarence, action: 'user.searched_audit_trail_events', metadata: { query: 'exports' } }));
@@ -125,6 +127,11 @@ describe('relevance suite (newest first unless asked)', () => {
     ['unknown qualifier never fails', 'colour:blue', []],
   ])('%s: %s', async (_name, q, expected) => {
     expect(await search(q)).toEqual(expected);
+  });
+
+  it('an organization filter combines with free text inside the index', async () => {
+    expect(await search('clarence', '&group=org_serenity')).toEqual(['malRole']);
+    expect(await search('clar', '&group=org_birdseye&group=org_serenity')).toEqual(['malRole', 'clarenceExport', 'clarenceSearch', 'clarenceSignIn']);
   });
 
   it('an exact event id finds that one event', async () => {
@@ -195,6 +202,15 @@ describe('query plans use the indexes', () => {
     const plan = (await explainList(db(), { ...base, ...extra })).join('\n');
     expect(plan).toContain(index);
     expect(plan).not.toMatch(/SCAN events(?!_)(?! USING)/);
+  });
+
+  it('a full email uses the actor email index, and a known action its action index', async () => {
+    const email = (await explainList(db(), { ...base, projectId: relevanceProject, search: 'clarence@birdseye.example' })).join('\n');
+    expect(email).toContain('events_project_actor_email_time');
+    expect(email).not.toContain('VIRTUAL TABLE');
+    const action = (await explainList(db(), { ...base, projectId: relevanceProject, search: 'user.searched_audit_trail_events' })).join('\n');
+    expect(action).toContain('events_project_action_time');
+    expect(action).not.toContain('VIRTUAL TABLE');
   });
 
   it('a search reads the FTS index, never the events table in full', async () => {
