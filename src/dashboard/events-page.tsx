@@ -207,7 +207,11 @@ export function Results(d: ViewerData) {
   return (
     <>
       <p class="result-meta" data-testid="result-meta">
-        {d.events.length === PAGE_SIZE || d.next ? `Newest ${d.events.length} events` : `${d.events.length} event${d.events.length === 1 ? '' : 's'}`}
+        {d.params.sort === 'relevance' && d.params.q
+          ? `Best ${d.events.length} match${d.events.length === 1 ? '' : 'es'}`
+          : d.events.length === PAGE_SIZE || d.next
+            ? `Newest ${d.events.length} events`
+            : `${d.events.length} event${d.events.length === 1 ? '' : 's'}`}
         {d.params.q ? <> matching “{d.params.q}”</> : null} <span class="took">({d.tookMs} ms)</span>
       </p>
       <div class="table-wrap">

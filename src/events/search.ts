@@ -21,6 +21,15 @@ export function orgToken(id: string): string {
   return `o${id.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^\p{L}\p{N}]/gu, '')}`;
 }
 
+/**
+ * The project as a single FTS token. Every search ANDs it in, so the index itself keeps
+ * projects apart and "the newest matches" means this project's newest, however busy
+ * other projects are.
+ */
+export function projectToken(projectId: string): string {
+  return `p${projectId.toLowerCase().replace(/[^a-z0-9]/g, '')}`;
+}
+
 export function ftsRow(e: AuditEvent): FtsRow {
   const meta = (m: Record<string, unknown>) =>
     Object.entries(m)
@@ -35,7 +44,7 @@ export function ftsRow(e: AuditEvent): FtsRow {
     target: e.targets.map((t) => [t.id, t.name ?? '', t.type ?? ''].join(' ')).join(' ; '),
     // The id's words, plus the whole id as one rare token so an organization filter can
     // join a text search inside the FTS index (a phrase of common words like "org" is slow).
-    org: `${e.organizationId} ${orgToken(e.organizationId)}`,
+    org: `${e.organizationId} ${orgToken(e.organizationId)} ${projectToken(e.projectId)}`,
     place: [e.context.location, e.context.userAgent ?? ''].join(' '),
     meta: [e.actor.type ?? '', meta(e.metadata), meta(e.actor.metadata), ...e.targets.map((t) => meta(t.metadata))].join(' ; '),
   };

@@ -9,7 +9,7 @@ import { IDEMPOTENCY_TTL_MS } from './limits';
 import { looksLikeEmail, type ActionType, type AuditEvent, type NewEvent } from './model';
 import { events } from './schema';
 import { hasPlainTerms, matchExpressions, parseSearch, type FtsTerm, type ParsedSearch } from './query-language';
-import { BM25_WEIGHTS, FTS_COLUMNS, ftsRow, orgToken, PRIMARY_COLUMNS } from './search';
+import { BM25_WEIGHTS, FTS_COLUMNS, ftsRow, orgToken, PRIMARY_COLUMNS, projectToken } from './search';
 
 export type Db = DrizzleD1Database<Record<string, never>> & { $client: D1Database };
 
@@ -292,15 +292,13 @@ interface Plan {
 }
 
 /**
- * How a search's words are applied. `in`: read every match from the FTS index, then
- * keep those in the page (cheap when the words are rare). `window`: read only the
- * newest WINDOW matches (FTS5 streams them in rowid order and stops), page those, and
- * prove the page exact; otherwise fall back to `in` (cheap when the words are common).
+ * How a search's words are applied. `window` (newest first): read only the newest
+ * WINDOW matches (FTS5 streams them in rowid order and stops early), page those, and
+ * prove the page exact, else fall back to `in`: read every match, then keep those in
+ * the page. Rare words cost the same either way; common words only cost a window.
  */
 type MatchStrategy = 'in' | 'window';
 
-/** Above this many matching documents a search pages through the newest matches first. */
-export const WINDOW_THRESHOLD = 5_000;
 /** How many of the newest matches the window holds. */
 export const WINDOW = 2_000;
 
@@ -352,6 +350,7 @@ function plan(q: EventQuery, scope: SearchScope): Plan {
   if (include && has(q.organizationIds) && q.organizationIds.length <= 20) {
     include = `(${include}) AND {org} : (${q.organizationIds.map((o) => `"${orgToken(o)}"`).join(' OR ')})`;
   }
+  if (include) include = `(${include}) AND {org} : "${projectToken(q.projectId)}"`;
   if (include) {
     const condition = sql`${events.seq} IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ${include})`;
     matchConditions.add(condition);
@@ -384,7 +383,7 @@ async function cursorPosition(db: Db, projectId: string, id: string, field: stri
  */
 export async function listEvents(db: Db, query: EventQuery): Promise<EventPage> {
   const q = { ...query, knownActions: await knownActions(db, query) };
-  const strategy = q.order === 'relevance' ? 'in' : (q.matchStrategy ?? (await chooseStrategy(db, q)));
+  const strategy = q.matchStrategy ?? 'window';
   const first = plan(q, 'primary');
   const page = await runPlan(db, q, first, strategy);
   if (page.events.length > 0 || !first.parsed || !hasPlainTerms(first.parsed)) return page;
@@ -393,41 +392,6 @@ export async function listEvents(db: Db, query: EventQuery): Promise<EventPage> 
   // results there is simply nothing more.
   if ((q.after !== undefined || q.before !== undefined) && (await anyMatch(db, first.conditions))) return page;
   return runPlan(db, q, plan(q, 'all'), strategy);
-}
-
-/** unicode61 with remove_diacritics: lower case, accents off, split on anything not a letter or digit. */
-function ftsTokens(text: string): string[] {
-  return text
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter((t) => t.length > 0);
-}
-
-/**
- * Estimates how many events the search's words match (the rarest word bounds an AND)
- * from the FTS vocabulary, and picks the plan: `window` for common words, `in` otherwise.
- */
-async function chooseStrategy(db: Db, q: EventQuery): Promise<MatchStrategy> {
-  if (q.search === undefined || q.search.trim() === '') return 'in';
-  const parsed = parseSearch(q.search, q.now ?? Date.now());
-  const lookups: SQL[] = [];
-  for (const term of parsed.terms) {
-    if (term.negated) continue;
-    const tokens = ftsTokens(term.phrase);
-    tokens.forEach((token, i) => {
-      const prefix = term.prefix && i === tokens.length - 1;
-      lookups.push(
-        prefix
-          ? sql`SELECT coalesce(sum(doc), 0) AS n FROM events_fts_vocab WHERE term >= ${token} AND term < ${token + '\u{10FFFF}'}`
-          : sql`SELECT coalesce(sum(doc), 0) AS n FROM events_fts_vocab WHERE term = ${token}`,
-      );
-    });
-  }
-  if (lookups.length === 0) return 'in';
-  const rows = await db.all<{ n: number }>(sql`SELECT min(n) AS n FROM (${sql.join(lookups, sql` UNION ALL `)})`);
-  return (rows[0]?.n ?? 0) > WINDOW_THRESHOLD ? 'window' : 'in';
 }
 
 /** Which of the search's words are exactly the name of an action this project has seen. */
