@@ -5,7 +5,8 @@ import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { drizzle } from 'drizzle-orm/d1';
 import { parseAuditLogEvent } from '../src/api/wire/audit-logs';
 import type { NewEvent } from '../src/events/model';
-import { listEvents, writeEvents, type Db, type EventQuery } from '../src/events/store';
+import { listEvents, type EventQuery } from '../src/events/list';
+import { writeEvents, type Db } from '../src/events/store';
 
 // ---------------------------------------------------------------------------------
 // A D1-shaped adapter over node:sqlite, so drizzle and writeEvents run unchanged.

@@ -172,7 +172,7 @@ const deepCursor = one<{ id: string } | undefined>(
 
 interface QueryCase {
   name: string;
-  query: Partial<import('../src/events/store').EventQuery>;
+  query: Partial<import('../src/events/list').EventQuery>;
   qs: string;
 }
 const LIMIT = 50;

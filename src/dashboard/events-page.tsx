@@ -3,7 +3,7 @@
 // whole page, the results fragment (live search) and the next rows (load more).
 import type { AuditEvent } from '../events/model';
 import { looksLikeEmail } from '../events/model';
-import type { EventQuery } from '../events/store';
+import type { EventQuery } from '../events/list';
 import { parseIsoDateTime } from '../events/validate';
 import { Empty, Time } from './render';
 

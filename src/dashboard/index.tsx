@@ -7,7 +7,8 @@ import type { AppEnv } from '../context';
 import { isDevelopment } from '../env';
 import { constantTimeEqual } from '../lib/crypto';
 import { AppError } from '../lib/errors';
-import { catalogValues, getEvent, listEvents } from '../events/store';
+import { listEvents } from '../events/list';
+import { catalogValues, getEvent } from '../events/store';
 import { DEMO_PROJECT, DEFAULT_PROJECT } from '../projects/bootstrap';
 import {
   createKey,
