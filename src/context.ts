@@ -10,8 +10,8 @@ export interface AppEnv {
     /** Set by the API key middleware. */
     projectId: string;
     apiKeyId: string;
-    /** Set when the usage counter was written with the request's own batch. */
-    usageCounted: boolean;
+    /** Events this request wrote, for the usage counters. */
+    usageEvents: number;
     /** The endpoint name usage is counted under, when it differs from method + path. */
     usageEndpoint: string;
     /** The parsed form of a dashboard POST (read once, for the CSRF check and the handler). */

@@ -15,6 +15,8 @@ export interface Env {
   DEMO_PROJECT_SECRET_KEY?: string;
   /** Optional: signs dashboard sessions. Defaults to a key derived from ADMIN_PASSWORD. */
   SESSION_SECRET?: string;
+  /** `off` turns API usage counting off (the benchmark measures its cost this way). */
+  USAGE_COUNTING?: string;
 }
 
 const secretKey = (name: string) =>
@@ -31,6 +33,7 @@ const EnvSchema = z.object({
   DEFAULT_PROJECT_SECRET_KEY: secretKey('DEFAULT_PROJECT_SECRET_KEY'),
   DEMO_PROJECT_SECRET_KEY: secretKey('DEMO_PROJECT_SECRET_KEY'),
   SESSION_SECRET: z.string().min(32, 'SESSION_SECRET must be at least 32 characters').optional(),
+  USAGE_COUNTING: z.enum(['on', 'off']).optional(),
 });
 
 const checked = new WeakSet<object>();

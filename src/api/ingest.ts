@@ -6,8 +6,6 @@ import { AppError } from '../lib/errors';
 import { sha256Hex } from '../lib/crypto';
 import type { NewEvent } from '../events/model';
 import { writeEvents, type IdempotencyClaim, type StoredResponse } from '../events/store';
-import { normalisePath } from '../usage/middleware';
-import { usageStatement } from '../usage/store';
 
 export const MAX_IDEMPOTENCY_KEY = 255;
 
@@ -40,32 +38,22 @@ export async function ingest(
   input: { events: NewEvent[]; canonicalBody: string; rule: DedupeRule; respond: (ids: string[]) => StoredResponse },
 ): Promise<Response> {
   const idempotency = await idempotencyClaim(c, input.canonicalBody, input.rule);
-  const now = c.var.now();
-  const endpoint = `${c.req.method} ${normalisePath(new URL(c.req.url).pathname)}`;
-  // The usage counter commits with the events: counted exactly when they are written.
-  const counter = usageStatement(c.var.db, {
-    projectId: c.var.projectId,
-    at: now,
-    endpoint,
-    status: 200,
-    events: input.events.length,
-  }, idempotency ? { keyHash: idempotency.keyHash, owner: c.var.requestId } : undefined);
   const result = await writeEvents(c.var.db, {
     projectId: c.var.projectId,
     events: input.events,
-    now,
+    now: c.var.now(),
     requestId: c.var.requestId,
     idempotency,
     respond: input.respond,
-    alongside: [counter],
   });
+  // Counted by the usage middleware once the answer is known: a replay wrote nothing.
+  c.set('usageEvents', result.replayed ? 0 : input.events.length);
   if (result.replayed && !result.sameRequest) {
     throw new AppError(
       'idempotency_key_reused',
       'This Idempotency-Key was already used with a different request body in the last 24 hours.',
     );
   }
-  c.set('usageCounted', true);
   const headers: Record<string, string> = result.replayed ? { 'Idempotent-Replayed': 'true' } : {};
   return c.json(result.response.body as object, result.response.status as 201, headers);
 }

@@ -105,8 +105,6 @@ export async function writeEvents(
     requestId: string;
     idempotency?: IdempotencyClaim;
     respond: (ids: string[]) => StoredResponse;
-    /** Statements that must commit with the events (the usage counter). */
-    alongside?: D1PreparedStatement[];
   },
 ): Promise<WriteResult> {
   const { projectId, now, requestId, idempotency } = input;
@@ -146,7 +144,6 @@ export async function writeEvents(
         FROM json_each(${chunk}) AS j JOIN events AS e ON e.id = j.value ->> 'id', json_each(j.value, '$.t') AS t`),
     );
   }
-  statements.push(...(input.alongside ?? []));
   if (!idempotency) {
     await db.$client.batch(statements);
     return { replayed: false, ids, response };

@@ -1,7 +1,7 @@
-// Read requests' usage counts are buffered in the isolate and written together at
-// most every FLUSH_DELAY_MS, by the request that opened the window (from its own
-// waitUntil, so the write belongs to a live request). Counting a read then costs no
-// D1 write of its own; a normal shutdown still runs the pending waitUntil.
+// API usage counts are buffered in the isolate and written together at most every
+// FLUSH_DELAY_MS, by the request that opened the window (from its own waitUntil, so
+// the write belongs to a live request). Counting then costs no D1 write on any
+// request's path; the counters are atomic upserts, so concurrency loses nothing.
 import type { Db } from '../events/store';
 import { failureStatement, statusClass, usageStatement, utcDay, type FailureRecord, type UsageHit } from './store';
 
@@ -38,7 +38,7 @@ export async function flushUsage(db: Db): Promise<void> {
     } else merged.set(key, { ...h, requests: 1 });
   }
   await db.$client.batch([
-    ...[...merged.values()].map((h) => usageStatement(db, h, undefined, h.requests)),
+    ...[...merged.values()].map((h) => usageStatement(db, h, h.requests)),
     ...takenFailures.map((f) => failureStatement(db, f)),
   ]);
 }

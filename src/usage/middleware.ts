@@ -1,6 +1,6 @@
 // Counts every API request whose key names a project (revoked keys included, so a
-// developer sees those 401s too). Ingest counts inside its own batch and marks the
-// request as counted; everything else is counted after the response, in waitUntil.
+// developer sees those 401s too), with the events it wrote, after the response: the
+// counts go to the isolate's buffer (buffer.ts), never onto the request's own path.
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../context';
 import { bufferUsage } from './buffer';
@@ -9,7 +9,7 @@ import type { FailureRecord } from './store';
 export const trackUsage = createMiddleware<AppEnv>(async (c, next) => {
   await next();
   const projectId = c.get('projectId');
-  if (!projectId || c.get('usageCounted')) return;
+  if (!projectId || c.env.USAGE_COUNTING === 'off') return;
   const status = c.res.status;
   const db = c.var.db;
   const at = c.var.now();
@@ -29,7 +29,7 @@ export const trackUsage = createMiddleware<AppEnv>(async (c, next) => {
     const url = new URL(c.req.url);
     failure = { projectId, at, method: c.req.method, path: url.pathname + url.search, status, code, message, requestId: c.var.requestId };
   }
-  const flush = bufferUsage(db, { projectId, at, endpoint: route, status, events: 0 }, failure);
+  const flush = bufferUsage(db, { projectId, at, endpoint: route, status, events: c.get('usageEvents') ?? 0 }, failure);
   if (!flush) return;
   const write = flush.catch((err) => console.error(`[${c.var.requestId}] usage not recorded`, err));
   try {

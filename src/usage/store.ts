@@ -1,6 +1,5 @@
 // API usage counters and the log of recent failures. Counters are atomic upserts, so
-// concurrent requests never lose a count; ingest folds its counter into the same D1
-// batch as the events (no extra round trip on the hot path).
+// concurrent requests never lose a count; buffer.ts batches them off the request path.
 import { sql } from 'drizzle-orm';
 import type { Db } from '../events/store';
 
@@ -19,29 +18,15 @@ export interface UsageHit {
 export const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 export const statusClass = (status: number) => (status >= 500 ? '5xx' : status >= 400 ? '4xx' : '2xx');
 
-/**
- * The counter upsert. With `claim`, the events count only if this request owns the
- * idempotency claim, i.e. only if its events were really written (a replay counts 0).
- */
-export function usageStatement(
-  db: Db,
-  hit: UsageHit,
-  claim?: { keyHash: string; owner: string },
-  requests = 1,
-): D1PreparedStatement {
-  const head = db.$client.prepare(
-    `INSERT INTO usage_daily (project_id, day, endpoint, status_class, requests, events)
-     SELECT ?1, ?2, ?3, ?4, ${Math.max(1, Math.floor(requests))}, ${
-       claim
-         ? 'CASE WHEN EXISTS (SELECT 1 FROM idempotency_keys WHERE project_id = ?1 AND key_hash = ?6 AND owner = ?7) THEN ?5 ELSE 0 END'
-         : '?5'
-     } WHERE true
-     ON CONFLICT (project_id, day, endpoint, status_class)
-     DO UPDATE SET requests = requests + excluded.requests, events = events + excluded.events`,
-  );
-  const params: unknown[] = [hit.projectId, utcDay(hit.at), hit.endpoint, statusClass(hit.status), hit.events];
-  if (claim) params.push(claim.keyHash, claim.owner);
-  return head.bind(...params);
+/** The counter upsert: adds `requests` requests and the hit's events to its day's row. */
+export function usageStatement(db: Db, hit: UsageHit, requests = 1): D1PreparedStatement {
+  return db.$client
+    .prepare(
+      `INSERT INTO usage_daily (project_id, day, endpoint, status_class, requests, events) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (project_id, day, endpoint, status_class)
+       DO UPDATE SET requests = requests + excluded.requests, events = events + excluded.events`,
+    )
+    .bind(hit.projectId, utcDay(hit.at), hit.endpoint, statusClass(hit.status), Math.max(1, Math.floor(requests)), hit.events);
 }
 
 export interface FailureRecord {
