@@ -201,11 +201,30 @@ async function knownActions(db: Db, q: EventQuery): Promise<string[]> {
     .terms.filter((t) => t.plain && !t.negated && /^[A-Za-z0-9_\-:]+(\.[A-Za-z0-9_\-:]+)+$/.test(t.phrase))
     .map((t) => t.phrase);
   if (candidates.length === 0) return [];
+  const now = Date.now();
+  let known = actionCatalog.get(q.projectId);
+  if (!known || known.until <= now) {
+    const rows = await db.all<{ value: string }>(
+      sql`SELECT value FROM catalog WHERE project_id = ${q.projectId} AND kind = 'action' LIMIT ${MAX_CACHED_ACTIONS + 1}`,
+    );
+    known = { actions: new Set(rows.map((r) => r.value)), complete: rows.length <= MAX_CACHED_ACTIONS, until: now + ACTION_CATALOG_TTL_MS };
+    actionCatalog.set(q.projectId, known);
+  }
+  if (known.complete) return candidates.filter((a) => known.actions.has(a));
   const rows = await db.all<{ value: string }>(
     sql`SELECT value FROM catalog WHERE project_id = ${q.projectId} AND kind = 'action' AND value IN ${candidates}`,
   );
   return rows.map((r) => r.value);
 }
+
+/**
+ * Each project's actions, remembered by the isolate for ACTION_CATALOG_TTL_MS so that
+ * recognising an action name in a search costs no round trip. A new action is
+ * recognised within that time; until then it is searched as text (same results, slower).
+ */
+const ACTION_CATALOG_TTL_MS = 30_000;
+const MAX_CACHED_ACTIONS = 2_000;
+const actionCatalog = new Map<string, { actions: Set<string>; complete: boolean; until: number }>();
 
 async function anyMatch(db: Db, conditions: SQL[]): Promise<boolean> {
   const [row] = await db.select({ id: events.id }).from(events).where(and(...conditions)).limit(1);
