@@ -212,7 +212,7 @@ export function Results(d: ViewerData) {
           : d.events.length === PAGE_SIZE || d.next
             ? `Newest ${d.events.length} events`
             : `${d.events.length} event${d.events.length === 1 ? '' : 's'}`}
-        {d.params.q ? <> matching “{d.params.q}”</> : null} <span class="took">({d.tookMs} ms)</span>
+        {d.params.q ? <> {d.params.sort === 'relevance' ? 'for' : 'matching'} “{d.params.q}”</> : null} <span class="took">({d.tookMs} ms)</span>
       </p>
       <div class="table-wrap">
         <table class="events" data-testid="events-table">
