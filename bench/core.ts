@@ -5,6 +5,7 @@ import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { drizzle } from 'drizzle-orm/d1';
 import { parseAuditLogEvent } from '../src/api/wire/audit-logs';
 import type { NewEvent } from '../src/events/model';
+import { rng, slug } from '../src/demo/generate';
 import { listEvents, type EventQuery } from '../src/events/list';
 import { writeEvents, type Db } from '../src/events/store';
 
@@ -107,21 +108,6 @@ const ACTIONS = [
   'file.uploaded', 'file.downloaded', 'workspace.settings_changed', 'user.email_changed', 'user.deleted', 'session.revoked',
   'audit_log.streamed', 'directory.synced',
 ];
-
-/** mulberry32 */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const slug = (s: string) =>
-  s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/ł/gi, 'l').replace(/ø/gi, 'o').toLowerCase().replace(/[^a-z0-9]+/g, '.');
 
 export function orgId(i: number) {
   return `org_${String(i).padStart(4, '0')}_${(i * 2654435761 >>> 0).toString(36)}`;

@@ -4,13 +4,11 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../context';
 import { AppError } from '../lib/errors';
 import { MAX_BATCH_BODY_BYTES, MAX_SINGLE_BODY_BYTES } from '../events/limits';
-import type { NewEvent } from '../events/model';
 import { listEvents } from '../events/list';
 import { getEvent } from '../events/store';
 import type { Problem } from '../events/validate';
 import { readJsonBody } from './body';
-import { ingest } from './ingest';
-import { batchItems } from './legacy';
+import { batchItems, ingest, parseBatch } from './ingest';
 import { QueryParams } from './query';
 import { auditLogValidationError, parseAuditLogEvent, toAuditLogEvent } from './wire/audit-logs';
 
@@ -33,14 +31,9 @@ auditLogsApi.post('/events', async (c) => {
 auditLogsApi.post('/events/batch', async (c) => {
   const body = await readJsonBody(c.req.raw, MAX_BATCH_BODY_BYTES);
   const items = batchItems(body.value, (problems) => auditLogValidationError(problems));
-  const events: NewEvent[] = [];
-  const problems: Problem[] = [];
-  items.forEach((item, i) => {
-    const raw = JSON.stringify((item as { event?: unknown } | null)?.event ?? item);
-    const parsed = parseAuditLogEvent(item, raw, c.var.now);
-    if (parsed.ok) events.push(parsed.event);
-    else problems.push(...parsed.problems.map((p) => ({ ...p, path: ['events', i, ...p.path] })));
-  });
+  const { events, problems } = parseBatch(items, (item) =>
+    parseAuditLogEvent(item, JSON.stringify((item as { event?: unknown } | null)?.event ?? item), c.var.now),
+  );
   if (problems.length > 0) throw auditLogBatchError(problems);
   return ingest(c, {
     events,

@@ -4,7 +4,9 @@ import type { Context } from 'hono';
 import type { AppEnv } from '../context';
 import { AppError } from '../lib/errors';
 import { sha256Hex } from '../lib/crypto';
+import { MAX_BATCH_EVENTS } from '../events/limits';
 import type { NewEvent } from '../events/model';
+import type { Problem } from '../events/validate';
 import { writeEvents, type IdempotencyClaim, type StoredResponse } from '../events/store';
 
 export const MAX_IDEMPOTENCY_KEY = 255;
@@ -56,4 +58,35 @@ export async function ingest(
   }
   const headers: Record<string, string> = result.replayed ? { 'Idempotent-Replayed': 'true' } : {};
   return c.json(result.response.body as object, result.response.status as 201, headers);
+}
+
+/** Checks the batch envelope and returns its items. */
+export function batchItems(value: unknown, fail: (problems: Problem[]) => AppError): unknown[] {
+  const problem = (path: (string | number)[], kind: Problem['kind'], message: string) => fail([{ path, kind, message }]);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw problem(['events'], 'invalid', 'body must be an object with an events array');
+  }
+  const extra = Object.keys(value).filter((k) => k !== 'events');
+  if (extra.length > 0) throw problem([extra[0]], 'unknown_field', `${extra[0]} is not a known field`);
+  const items = (value as { events?: unknown }).events;
+  if (items === undefined) throw problem(['events'], 'required', 'events is required');
+  if (!Array.isArray(items) || items.length === 0 || items.length > MAX_BATCH_EVENTS) {
+    throw problem(['events'], 'invalid', `events must be an array of 1 to ${MAX_BATCH_EVENTS} events`);
+  }
+  return items;
+}
+
+/** Parses every item of a batch, collecting each bad item's problems under `events[i]`. */
+export function parseBatch(
+  items: unknown[],
+  parseOne: (item: unknown) => { ok: true; event: NewEvent } | { ok: false; problems: Problem[] },
+): { events: NewEvent[]; problems: Problem[] } {
+  const events: NewEvent[] = [];
+  const problems: Problem[] = [];
+  items.forEach((item, i) => {
+    const parsed = parseOne(item);
+    if (parsed.ok) events.push(parsed.event);
+    else problems.push(...parsed.problems.map((p) => ({ ...p, path: ['events', i, ...p.path] })));
+  });
+  return { events, problems };
 }

@@ -2,13 +2,12 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../context';
 import { AppError } from '../lib/errors';
-import { MAX_BATCH_BODY_BYTES, MAX_BATCH_EVENTS, MAX_SINGLE_BODY_BYTES } from '../events/limits';
-import type { ActionType, NewEvent } from '../events/model';
+import { MAX_BATCH_BODY_BYTES, MAX_SINGLE_BODY_BYTES } from '../events/limits';
+import type { ActionType } from '../events/model';
 import { listEvents } from '../events/list';
 import { getEvent } from '../events/store';
-import type { Problem } from '../events/validate';
 import { readJsonBody } from './body';
-import { ingest } from './ingest';
+import { batchItems, ingest, parseBatch } from './ingest';
 import { QueryParams } from './query';
 import { legacyValidationError, parseLegacyEvent, toLegacyEvent } from './wire/legacy';
 
@@ -30,13 +29,7 @@ legacyApi.post('/events', async (c) => {
 legacyApi.post('/events/batch', async (c) => {
   const body = await readJsonBody(c.req.raw, MAX_BATCH_BODY_BYTES);
   const items = batchItems(body.value, (problems) => legacyValidationError(problems));
-  const events: NewEvent[] = [];
-  const problems: Problem[] = [];
-  items.forEach((item, i) => {
-    const parsed = parseLegacyEvent(item, JSON.stringify(item), c.var.now);
-    if (parsed.ok) events.push(parsed.event);
-    else problems.push(...parsed.problems.map((p) => ({ ...p, path: ['events', i, ...p.path] })));
-  });
+  const { events, problems } = parseBatch(items, (item) => parseLegacyEvent(item, JSON.stringify(item), c.var.now));
   if (problems.length > 0) throw legacyValidationError(problems);
   return ingest(c, {
     events,
@@ -45,22 +38,6 @@ legacyApi.post('/events/batch', async (c) => {
     respond: (ids) => ({ status: 201, body: { success: true, ids } }),
   });
 });
-
-/** Checks the batch envelope and returns its items. */
-export function batchItems(value: unknown, fail: (problems: Problem[]) => AppError): unknown[] {
-  const problem = (path: (string | number)[], kind: Problem['kind'], message: string) => fail([{ path, kind, message }]);
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw problem(['events'], 'invalid', 'body must be an object with an events array');
-  }
-  const extra = Object.keys(value).filter((k) => k !== 'events');
-  if (extra.length > 0) throw problem([extra[0]], 'unknown_field', `${extra[0]} is not a known field`);
-  const items = (value as { events?: unknown }).events;
-  if (items === undefined) throw problem(['events'], 'required', 'events is required');
-  if (!Array.isArray(items) || items.length === 0 || items.length > MAX_BATCH_EVENTS) {
-    throw problem(['events'], 'invalid', `events must be an array of 1 to ${MAX_BATCH_EVENTS} events`);
-  }
-  return items;
-}
 
 const LEGACY_LIST_PARAMS = [
   'group', 'action', 'action_type', 'actor_name', 'actor_id', 'target_name', 'target_id',

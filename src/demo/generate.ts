@@ -82,7 +82,8 @@ const AGENTS = [
 ];
 const PLANS = ['free', 'starter', 'pro', 'enterprise'];
 
-function slug(s: string): string {
+/** An ASCII, dot-separated form of a name, for email addresses. */
+export function slug(s: string): string {
   return s
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
