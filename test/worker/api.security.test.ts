@@ -120,8 +120,19 @@ describe('hostile input never causes a 500', () => {
   });
 });
 
-/** Read counts are written in the background within FLUSH_DELAY_MS. */
-const settle = () => new Promise((r) => setTimeout(r, FLUSH_DELAY_MS + 300));
+/** Counts are written in the background within FLUSH_DELAY_MS: wait out any window still open. */
+const settle = () => new Promise((r) => setTimeout(r, 2 * FLUSH_DELAY_MS + 300));
+
+/** Polls until `read` gives `expected` (or 5 s pass), then returns what it read last. */
+async function eventually<T>(read: () => Promise<T>, expected: T): Promise<T> {
+  const deadline = Date.now() + 5000;
+  let value = await read();
+  while (JSON.stringify(value) !== JSON.stringify(expected) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    value = await read();
+  }
+  return value;
+}
 
 describe('usage counting', () => {
   it('loses no read counts under 40 concurrent reads, and writes them in few batches', async () => {
@@ -129,29 +140,32 @@ describe('usage counting', () => {
     const sum = async () => (await env.DB.prepare("SELECT coalesce(sum(requests), 0) AS r FROM usage_daily WHERE project_id = 'proj_demo' AND endpoint = 'GET /events'").first<{ r: number }>())!.r;
     const before = await sum();
     await Promise.all(Array.from({ length: 40 }, () => call('GET', '/events?limit=1', { key: DEMO_KEY })));
-    await settle();
-    expect((await sum()) - before).toBe(40);
+    expect(await eventually(async () => (await sum()) - before, 40)).toBe(40);
   });
 
   it('counts each API request once, and ingest counts its events', async () => {
+    await settle();
     const before = await env.DB.prepare("SELECT coalesce(sum(requests), 0) AS r, coalesce(sum(events), 0) AS e FROM usage_daily WHERE project_id = 'proj_default'").first<{ r: number; e: number }>();
     await call('POST', '/events', { body: legacyEvent({ group: 'usage-1' }) });
     await call('GET', '/events?group=usage-1');
     await call('POST', '/events/batch', { body: { events: [legacyEvent(), legacyEvent()] } });
-    await settle();
-    const after = await env.DB.prepare("SELECT coalesce(sum(requests), 0) AS r, coalesce(sum(events), 0) AS e FROM usage_daily WHERE project_id = 'proj_default'").first<{ r: number; e: number }>();
-    expect(after!.r - before!.r).toBe(3);
-    expect(after!.e - before!.e).toBe(3);
+    const read = async () => {
+      const after = await env.DB.prepare("SELECT coalesce(sum(requests), 0) AS r, coalesce(sum(events), 0) AS e FROM usage_daily WHERE project_id = 'proj_default'").first<{ r: number; e: number }>();
+      return { requests: after!.r - before!.r, events: after!.e - before!.e };
+    };
+    expect(await eventually(read, { requests: 3, events: 3 })).toEqual({ requests: 3, events: 3 });
   });
 
   it('loses no counts under concurrent requests, and a replay counts no events', async () => {
+    await settle();
     const sum = async () => (await env.DB.prepare("SELECT coalesce(sum(requests), 0) AS r, coalesce(sum(events), 0) AS e FROM usage_daily WHERE project_id = 'proj_demo'").first<{ r: number; e: number }>())!;
     const before = await sum();
     const body = legacyEvent({ group: 'usage-2' });
     await Promise.all(Array.from({ length: 25 }, (_, i) => call('POST', '/events', { key: DEMO_KEY, body: i < 20 ? legacyEvent({ group: 'usage-2' }) : body, headers: i < 20 ? {} : { 'Idempotency-Key': 'same' } })));
-    await settle();
-    const after = await sum();
-    expect(after.r - before.r).toBe(25);
-    expect(after.e - before.e).toBe(21);
+    const delta = async () => {
+      const after = await sum();
+      return { requests: after.r - before.r, events: after.e - before.e };
+    };
+    expect(await eventually(delta, { requests: 25, events: 21 })).toEqual({ requests: 25, events: 21 });
   });
 });
