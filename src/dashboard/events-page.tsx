@@ -140,32 +140,12 @@ export function EventsPage(d: ViewerData) {
             <span>To (UTC)</span>
             <input type="datetime-local" name="to" value={p.to} data-testid="to" />
           </label>
-          <label>
-            <span>Action</span>
-            <select name="action" data-testid="action">
-              <option value="">All actions</option>
-              {d.actions.map((a) => (
-                <option value={a} selected={a === p.action}>
-                  {a}
-                </option>
-              ))}
-            </select>
-          </label>
+          <Picker name="action" label="Action" all="All actions" values={d.actions} selected={p.action} />
           <label>
             <span>Actor</span>
             <input name="actor" value={p.actor} placeholder="Actor id or email" autoComplete="off" data-testid="actor" />
           </label>
-          <label>
-            <span>Organization</span>
-            <select name="org" data-testid="org">
-              <option value="">All organizations</option>
-              {d.organizations.map((o) => (
-                <option value={o} selected={o === p.org}>
-                  {o}
-                </option>
-              ))}
-            </select>
-          </label>
+          <Picker name="org" label="Organization" all="All organizations" values={d.organizations} selected={p.org} />
           <label>
             <span>Sort</span>
             <select name="sort" data-testid="sort">
@@ -187,6 +167,23 @@ export function EventsPage(d: ViewerData) {
         <Results {...d} />
       </div>
     </>
+  );
+}
+
+/** A filter picker over the values a project has seen (from the catalog). */
+function Picker(props: { name: string; label: string; all: string; values: string[]; selected: string }) {
+  return (
+    <label>
+      <span>{props.label}</span>
+      <select name={props.name} data-testid={props.name}>
+        <option value="">{props.all}</option>
+        {props.values.map((v) => (
+          <option value={v} selected={v === props.selected}>
+            {v}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
 
