@@ -1,6 +1,6 @@
 // What every request carries on its Hono context.
 import type { Env } from './env';
-import type { Db } from './events/store';
+import type { Db } from './lib/db';
 
 export interface AppEnv {
   Bindings: Env;

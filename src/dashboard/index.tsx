@@ -1,6 +1,5 @@
 // The dashboard: sign-in, the project switcher, Events, API Keys and Usage. Thin
 // handlers: read the request, call the plain functions, render a page or a fragment.
-import { sql } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../context';
@@ -8,7 +7,8 @@ import { isDevelopment } from '../env';
 import { constantTimeEqual } from '../lib/crypto';
 import { AppError } from '../lib/errors';
 import { listEvents } from '../events/list';
-import { catalogValues, getEvent } from '../events/store';
+import { getEvent } from '../events/store';
+import { catalogValues, hasEvents } from '../events/catalog';
 import { DEMO_PROJECT, DEFAULT_PROJECT } from '../projects/bootstrap';
 import {
   createKey,
@@ -124,7 +124,7 @@ dashboard.post('/logout', requireSession, (c) => {
 
 dashboard.get('/', requireSession, async (c) => {
   // Land on Default, or on Demo while Default has no events yet.
-  const hasDefault = await c.var.db.get(sql`SELECT 1 AS x FROM events WHERE project_id = ${DEFAULT_PROJECT.id} LIMIT 1`);
+  const hasDefault = await hasEvents(c.var.db, DEFAULT_PROJECT.id);
   return c.redirect(`/projects/${hasDefault ? DEFAULT_PROJECT.id : DEMO_PROJECT.id}/events`, 303);
 });
 
@@ -155,7 +155,7 @@ dashboard.get('/projects/:pid/events', requireSession, async (c) => {
     fragment ? Promise.resolve([]) : catalogValues(c.var.db, ctx.project.id, 'organization'),
   ]);
   const projectEmpty =
-    pageOf.events.length === 0 && !(await c.var.db.get(sql`SELECT 1 AS x FROM events WHERE project_id = ${ctx.project.id} LIMIT 1`));
+    pageOf.events.length === 0 && !(await hasEvents(c.var.db, ctx.project.id));
   const data: ViewerData = {
     projectId: ctx.project.id,
     params,

@@ -8,6 +8,8 @@ import { hasPlainTerms, matchExpressions, parseSearch, type FtsTerm, type Parsed
 import { events } from './schema';
 import { BM25_WEIGHTS, orgToken, PRIMARY_COLUMNS, projectToken } from './search';
 import { listColumns, toEvent, type Db } from './store';
+import { knownActions } from './catalog';
+import { ACTION_PATTERN } from './limits';
 
 export interface TimeRange {
   gt?: number;
@@ -182,7 +184,7 @@ async function cursorPosition(db: Db, projectId: string, id: string, field: stri
  * OFFSET, so every page costs the same.
  */
 export async function listEvents(db: Db, query: EventQuery): Promise<EventPage> {
-  const q = { ...query, knownActions: await knownActions(db, query) };
+  const q = { ...query, knownActions: await projectActions(db, query) };
   const strategy = q.matchStrategy ?? 'window';
   const first = plan(q, 'primary');
   const page = await runPlan(db, q, first, strategy);
@@ -194,37 +196,13 @@ export async function listEvents(db: Db, query: EventQuery): Promise<EventPage> 
   return runPlan(db, q, plan(q, 'all'), strategy);
 }
 
-/** Which of the search's words are exactly the name of an action this project has seen. */
-async function knownActions(db: Db, q: EventQuery): Promise<string[]> {
+async function projectActions(db: Db, q: EventQuery): Promise<string[]> {
   if (q.search === undefined) return [];
   const candidates = parseSearch(q.search, q.now ?? Date.now())
-    .terms.filter((t) => t.plain && !t.negated && /^[A-Za-z0-9_\-:]+(\.[A-Za-z0-9_\-:]+)+$/.test(t.phrase))
+    .terms.filter((t) => t.plain && !t.negated && ACTION_PATTERN.test(t.phrase))
     .map((t) => t.phrase);
-  if (candidates.length === 0) return [];
-  const now = Date.now();
-  let known = actionCatalog.get(q.projectId);
-  if (!known || known.until <= now) {
-    const rows = await db.all<{ value: string }>(
-      sql`SELECT value FROM catalog WHERE project_id = ${q.projectId} AND kind = 'action' LIMIT ${MAX_CACHED_ACTIONS + 1}`,
-    );
-    known = { actions: new Set(rows.map((r) => r.value)), complete: rows.length <= MAX_CACHED_ACTIONS, until: now + ACTION_CATALOG_TTL_MS };
-    actionCatalog.set(q.projectId, known);
-  }
-  if (known.complete) return candidates.filter((a) => known.actions.has(a));
-  const rows = await db.all<{ value: string }>(
-    sql`SELECT value FROM catalog WHERE project_id = ${q.projectId} AND kind = 'action' AND value IN ${candidates}`,
-  );
-  return rows.map((r) => r.value);
+  return knownActions(db, q.projectId, candidates, q.now ?? Date.now());
 }
-
-/**
- * Each project's actions, remembered by the isolate for ACTION_CATALOG_TTL_MS so that
- * recognising an action name in a search costs no round trip. A new action is
- * recognised within that time; until then it is searched as text (same results, slower).
- */
-const ACTION_CATALOG_TTL_MS = 30_000;
-const MAX_CACHED_ACTIONS = 2_000;
-const actionCatalog = new Map<string, { actions: Set<string>; complete: boolean; until: number }>();
 
 async function anyMatch(db: Db, conditions: SQL[]): Promise<boolean> {
   const [row] = await db.select({ id: events.id }).from(events).where(and(...conditions)).limit(1);
@@ -341,7 +319,7 @@ function timeQuery(db: Db, conditions: SQL[], newestFirst: boolean, limit: numbe
 
 /** The query plan SQLite picks for a list (first page): for tests and the benchmark. */
 export async function explainList(db: Db, q: EventQuery): Promise<string[]> {
-  const built = timeQuery(db, plan({ ...q, knownActions: await knownActions(db, q) }, 'primary').conditions, q.order !== 'asc', q.limit + 1).toSQL();
+  const built = timeQuery(db, plan({ ...q, knownActions: await projectActions(db, q) }, 'primary').conditions, q.order !== 'asc', q.limit + 1).toSQL();
   const rows = await db.$client.prepare(`EXPLAIN QUERY PLAN ${built.sql}`).bind(...built.params).all<{ detail: string }>();
   return rows.results.map((r) => r.detail);
 }

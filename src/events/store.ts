@@ -1,27 +1,14 @@
 // Event storage in D1: the atomic write (events + FTS rows + targets + idempotency
 // claim in one batch), and reading one event back. Lists and search: list.ts.
 import { and, eq, sql, type SQL } from 'drizzle-orm';
-import type { DrizzleD1Database } from 'drizzle-orm/d1';
-import { SQLiteAsyncDialect } from 'drizzle-orm/sqlite-core';
+import { statement, type Db } from '../lib/db';
 import { EVENT_ID_PATTERN, newId } from '../lib/ids';
 import { IDEMPOTENCY_TTL_MS } from './limits';
 import type { ActionType, AuditEvent, NewEvent } from './model';
 import { events } from './schema';
 import { FTS_COLUMNS, ftsRow } from './search';
 
-export type Db = DrizzleD1Database<Record<string, never>> & { $client: D1Database };
-
-const dialect = new SQLiteAsyncDialect();
-
-/**
- * A drizzle `sql` fragment as a D1 statement. drizzle's own batch() cannot take raw
- * `sql` queries with parameters (it loses their prepared statement), so writes that
- * need one transaction go through D1's batch() directly.
- */
-function statement(db: Db, query: SQL): D1PreparedStatement {
-  const q = dialect.sqlToQuery(query);
-  return db.$client.prepare(q.sql).bind(...q.params);
-}
+export type { Db };
 
 /** A bound JSON parameter stays well under D1's 2 MB value limit. */
 const CHUNK_BYTES = 512 * 1024;
@@ -90,28 +77,46 @@ function chunkRows(rows: PreparedRow[]): string[] {
   return chunks;
 }
 
+export interface WriteInput {
+  projectId: string;
+  events: NewEvent[];
+  now: number;
+  requestId: string;
+  idempotency?: IdempotencyClaim;
+  respond: (ids: string[]) => StoredResponse;
+}
+
 /**
- * Writes events atomically. With an idempotency claim, the claim and the events go
- * in one batch and the events are written only if this request owns the claim, so
- * concurrent retries with one key write exactly one copy; the loser gets the
- * winner's stored response.
+ * Everything a write needs, as plain data (it can cross to a Durable Object over RPC):
+ * the events' ids and prepared rows, the answer to store with an idempotency claim.
  */
-export async function writeEvents(
-  db: Db,
-  input: {
-    projectId: string;
-    events: NewEvent[];
-    now: number;
-    requestId: string;
-    idempotency?: IdempotencyClaim;
-    respond: (ids: string[]) => StoredResponse;
-  },
-): Promise<WriteResult> {
+export interface WritePlan {
+  projectId: string;
+  now: number;
+  requestId: string;
+  idempotency?: IdempotencyClaim;
+  ids: string[];
+  /** JSON arrays of prepared rows, each under CHUNK_BYTES. */
+  chunks: string[];
+  response: StoredResponse;
+}
+
+/** Validated events → a write plan: ids assigned, rows prepared. No I/O. */
+export function planWrite(input: WriteInput): WritePlan {
   const { projectId, now, requestId, idempotency } = input;
   const rows = input.events.map((e) => prepareRow(e, newId('event', now), projectId, now));
   const ids = rows.map((r) => r.id);
-  const response = input.respond(ids);
+  return { projectId, now, requestId, idempotency, ids, chunks: chunkRows(rows), response: input.respond(ids) };
+}
 
+/**
+ * The statements of one write, to run inside one D1 batch (alone, or after other
+ * writes' statements: a group commit). With an idempotency claim the claim comes first
+ * and every event statement is guarded by "this request owns the claim", so concurrent
+ * retries with one key write exactly one copy.
+ */
+export function writeStatements(db: Db, plan: WritePlan): D1PreparedStatement[] {
+  const { projectId, now, requestId, idempotency, response } = plan;
   const owns = idempotency
     ? sql` WHERE EXISTS (SELECT 1 FROM idempotency_keys WHERE project_id = ${projectId} AND key_hash = ${idempotency.keyHash} AND owner = ${requestId})`
     : sql``;
@@ -128,7 +133,7 @@ export async function writeEvents(
         RETURNING owner`),
     );
   }
-  for (const chunk of chunkRows(rows)) {
+  for (const chunk of plan.chunks) {
     statements.push(
       statement(db, sql`INSERT INTO events (id, project_id, organization_id, action, action_type, actor_id, actor_name,
           actor_type, actor_email, location, user_agent, occurred_at, received_at, version, source, data, raw)
@@ -144,13 +149,17 @@ export async function writeEvents(
         FROM json_each(${chunk}) AS j JOIN events AS e ON e.id = j.value ->> 'id', json_each(j.value, '$.t') AS t`),
     );
   }
-  if (!idempotency) {
-    await db.$client.batch(statements);
-    return { replayed: false, ids, response };
-  }
-  const results = await db.$client.batch(statements);
+  return statements;
+}
+
+/**
+ * What a write's batch results mean: written, or a replay of an earlier request with
+ * the same idempotency claim (then its stored answer is read back).
+ */
+export async function settleWrite(db: Db, plan: WritePlan, results: D1Result[]): Promise<WriteResult> {
+  const { projectId, idempotency, ids, response } = plan;
   // The claim statement returns a row only when this request inserted (or took over) the claim.
-  if (results[0].results.length > 0) return { replayed: false, ids, response };
+  if (!idempotency || results[0].results.length > 0) return { replayed: false, ids, response };
   const holder = await db.get<{ owner: string; fingerprint: string; status: number; response: string } | undefined>(
     sql`SELECT owner, fingerprint, status, response FROM idempotency_keys WHERE project_id = ${projectId} AND key_hash = ${idempotency.keyHash}`,
   );
@@ -159,6 +168,12 @@ export async function writeEvents(
     sameRequest: holder?.fingerprint === idempotency.fingerprint,
     response: holder ? { status: holder.status, body: JSON.parse(holder.response) } : response,
   };
+}
+
+/** Writes events atomically in one D1 batch (see writeStatements). */
+export async function writeEvents(db: Db, input: WriteInput): Promise<WriteResult> {
+  const plan = planWrite(input);
+  return settleWrite(db, plan, await db.$client.batch(writeStatements(db, plan)));
 }
 
 /** Deletes idempotency records older than their 24-hour life, a bounded number at a time. */
@@ -203,14 +218,6 @@ export function toEvent(row: Omit<EventRow, 'seq' | 'raw' | 'actorId' | 'actorNa
     raw: row.raw ?? '',
     ...data,
   };
-}
-
-/** Distinct actions or organizations seen in a project (for filter pickers), bounded. */
-export async function catalogValues(db: Db, projectId: string, kind: 'action' | 'organization', max = 500): Promise<string[]> {
-  const rows = await db.all<{ value: string }>(
-    sql`SELECT value FROM catalog WHERE project_id = ${projectId} AND kind = ${kind} ORDER BY value LIMIT ${max}`,
-  );
-  return rows.map((r) => r.value);
 }
 
 export async function getEvent(db: Db, projectId: string, id: string): Promise<AuditEvent | null> {

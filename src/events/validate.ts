@@ -11,13 +11,9 @@ import {
 } from './limits';
 import type { Metadata } from './model';
 
-/** One validation problem: where (a path into the body) and what. */
-export interface Problem {
-  path: (string | number)[];
-  /** `required` when the value is missing, `unknown_field` for a field we do not accept, else `invalid`. */
-  kind: 'required' | 'unknown_field' | 'invalid';
-  message: string;
-}
+import type { Problem } from '../lib/errors';
+
+export type { Problem };
 
 export function pathString(path: (string | number)[]): string {
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');

@@ -24,22 +24,37 @@ export type ErrorCode = keyof typeof ERROR_STATUS;
 /** One entry of an error's `errors` array. Its shape is the wire shape of the API generation. */
 export type ErrorDetail = Record<string, unknown>;
 
+/**
+ * One neutral problem with a request: where (a path into the body or the parameter's
+ * name) and what. Layers below the API throw these; only `api/wire/*` turns them into
+ * either WorkOS shape.
+ */
+export interface Problem {
+  path: (string | number)[];
+  /** `required` when the value is missing, `unknown_field` for a field we do not accept, else `invalid`. */
+  kind: 'required' | 'unknown_field' | 'invalid';
+  message: string;
+}
+
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
   readonly errors?: ErrorDetail[];
+  /** Neutral problems, rendered into the caller's wire shape at the API edge. */
+  readonly problems?: Problem[];
   readonly headers?: Record<string, string>;
 
   constructor(
     code: ErrorCode,
     message: string,
-    options: { errors?: ErrorDetail[]; headers?: Record<string, string> } = {},
+    options: { errors?: ErrorDetail[]; problems?: Problem[]; headers?: Record<string, string> } = {},
   ) {
     super(message);
     this.name = 'AppError';
     this.code = code;
     this.status = ERROR_STATUS[code];
     this.errors = options.errors;
+    this.problems = options.problems;
     this.headers = options.headers;
   }
 

@@ -2,7 +2,7 @@
 // FLUSH_DELAY_MS, by the request that opened the window (from its own waitUntil, so
 // the write belongs to a live request). Counting then costs no D1 write on any
 // request's path; the counters are atomic upserts, so concurrency loses nothing.
-import type { Db } from '../events/store';
+import type { Db } from '../lib/db';
 import { failureStatement, statusClass, usageStatement, utcDay, type FailureRecord, type UsageHit } from './store';
 
 export const FLUSH_DELAY_MS = 500;

@@ -1,7 +1,7 @@
 // API usage counters and the log of recent failures. Counters are atomic upserts, so
 // concurrent requests never lose a count; buffer.ts batches them off the request path.
 import { sql } from 'drizzle-orm';
-import type { Db } from '../events/store';
+import type { Db } from '../lib/db';
 
 /** Failures kept per project; older ones are deleted by the hourly job. */
 export const MAX_FAILURES_KEPT = 200;
