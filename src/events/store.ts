@@ -4,9 +4,10 @@ import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { statement, type Db } from '../lib/db';
 import { EVENT_ID_PATTERN, newId } from '../lib/ids';
 import { IDEMPOTENCY_TTL_MS } from './limits';
-import type { ActionType, AuditEvent, NewEvent } from './model';
+import type { AuditEvent, NewEvent } from './model';
+import { listColumns, toEvent } from './rows';
 import { events } from './schema';
-import { FTS_COLUMNS, ftsRow } from './search';
+import { FTS_COLUMNS, ftsRow } from './search/fts';
 
 export type { Db };
 
@@ -185,39 +186,6 @@ export async function purgeExpiredIdempotencyKeys(db: Db, now: number, max = 500
       SELECT project_id, key_hash FROM idempotency_keys WHERE created_at <= ${now - IDEMPOTENCY_TTL_MS} LIMIT ${max})`,
   ).run();
   return result.meta.changes ?? 0;
-}
-
-type EventRow = typeof events.$inferSelect;
-
-/** The columns a list reads (everything but `raw`, which only the detail page needs). */
-export const listColumns = {
-  id: events.id,
-  projectId: events.projectId,
-  organizationId: events.organizationId,
-  action: events.action,
-  actionType: events.actionType,
-  occurredAt: events.occurredAt,
-  receivedAt: events.receivedAt,
-  version: events.version,
-  source: events.source,
-  data: events.data,
-};
-
-export function toEvent(row: Omit<EventRow, 'seq' | 'raw' | 'actorId' | 'actorName' | 'actorType' | 'actorEmail' | 'location' | 'userAgent'> & { raw?: string }): AuditEvent {
-  const data = JSON.parse(row.data) as Pick<AuditEvent, 'actor' | 'targets' | 'context' | 'metadata'>;
-  return {
-    id: row.id,
-    projectId: row.projectId,
-    organizationId: row.organizationId,
-    action: row.action,
-    actionType: (row.actionType as ActionType | null) ?? null,
-    version: row.version ?? null,
-    occurredAt: row.occurredAt,
-    receivedAt: row.receivedAt,
-    source: row.source as AuditEvent['source'],
-    raw: row.raw ?? '',
-    ...data,
-  };
 }
 
 export async function getEvent(db: Db, projectId: string, id: string): Promise<AuditEvent | null> {

@@ -3,7 +3,7 @@
 import { env } from 'cloudflare:workers';
 import { drizzle } from 'drizzle-orm/d1';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { matchExpressions, parseSearch } from '../../src/events/query-language';
+import { matchExpressions, parseSearch } from '../../src/events/search/language';
 import { explainList, listEvents } from '../../src/events/list';
 import { sql } from 'drizzle-orm';
 import { createKey, createProject } from '../../src/projects/store';

@@ -1,6 +1,6 @@
 // Full-text search: what each event puts into the FTS5 index. (How a search string
 // becomes a MATCH expression is the query language's job: query-language.ts.)
-import type { AuditEvent } from './model';
+import type { AuditEvent } from '../model';
 
 /** Column values for one row of `events_fts` (see migrations/0001_events.sql), in column order. */
 export const FTS_COLUMNS = ['event_id', 'actor_id', 'actor_email', 'actor_name', 'action', 'target', 'org', 'place', 'meta'] as const;

@@ -6,9 +6,9 @@
 //   plan:pro         (any other key:value searches metadata and text, never an error)
 //
 // Parsing never throws: whatever cannot be understood is searched as text.
-import { EVENT_ID_PATTERN } from '../lib/ids';
-import type { ActionType } from './model';
-import { parseIsoDateTime } from './validate';
+import { EVENT_ID_PATTERN } from '../../lib/ids';
+import type { ActionType } from '../model';
+import { parseIsoDateTime } from '../validate';
 
 /** Longest search input considered; the rest is ignored (documented). */
 export const MAX_SEARCH_CHARS = 256;

@@ -1,0 +1,67 @@
+// Executor: newest first through the newest WINDOW matches of the words only. A common
+// word then costs a window, not every match. The page is exact when either the window
+// holds every match, or no event older than the window (by arrival) but inside the
+// page's time span matches: arrival order and event time usually agree, and this check
+// catches the late arrivals where they do not. Null means "not provable here": the
+// caller reads the page by time instead.
+import { and, gte, lt, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../../lib/db';
+import type { ListRow } from '../rows';
+import { events } from '../schema';
+import { checkCursor, checkCursorShape, keysetAfter } from './cursor';
+import { forwardPage, PAGE_COLUMNS, type EventPage } from './page';
+import type { Plan, Scope } from './plan';
+import { conditionsBesideMatch } from './sql';
+
+/** How many of the newest matches the window holds. */
+export const WINDOW = 2_000;
+
+export async function listByWindow(db: Db, plan: Plan, scope: Scope & { match: string }): Promise<EventPage | null> {
+  const window = plan.windowSize ?? WINDOW;
+  const { match } = scope;
+  const conditions: SQL[] = conditionsBesideMatch(plan.projectId, scope);
+  if (plan.after !== undefined) {
+    await checkCursorShape(db, plan.projectId, plan.after, 'after');
+    conditions.push(keysetAfter(plan.projectId, plan.after, true));
+  }
+  // One round trip: the window's bounds and the page inside it (the LEFT JOIN keeps
+  // the bounds when the page is empty).
+  const rows = await db.all<ListRow & { seq: number; windowN: number; windowLo: number | null }>(sql`
+    WITH w AS (
+      SELECT min(r) AS lo, count(*) AS n
+      FROM (SELECT rowid AS r FROM events_fts WHERE events_fts MATCH ${match} ORDER BY rowid DESC LIMIT ${window})
+    ),
+    page AS (
+      SELECT ${PAGE_COLUMNS}, ${events.seq} AS seq
+      FROM ${events}
+      WHERE ${and(...conditions)}
+        AND ${events.seq} >= (SELECT lo FROM w)
+        AND ${events.seq} IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ${match} AND rowid >= (SELECT lo FROM w))
+      ORDER BY ${events.occurredAt} DESC, ${events.seq} DESC
+      LIMIT ${plan.limit + 1}
+    )
+    SELECT w.n AS windowN, w.lo AS windowLo, page.* FROM w LEFT JOIN page ON 1 = 1`);
+  const windowN = rows[0]?.windowN ?? 0;
+  const lo = rows[0]?.windowLo ?? null;
+  const found = rows.filter((r) => r.id !== null);
+  if (found.length === 0 && plan.after !== undefined) await checkCursor(db, plan.projectId, plan.after, 'after');
+  if (lo === null) return { events: [], before: null, after: null };
+  if (windowN >= window) {
+    if (found.length <= plan.limit) return null; // the window ran dry before the page filled
+    const edge = found[found.length - 1].occurredAt;
+    const late = await db
+      .select({ id: events.id })
+      .from(events)
+      .where(
+        and(
+          ...conditions,
+          gte(events.occurredAt, edge),
+          lt(events.seq, lo),
+          sql`EXISTS (SELECT 1 FROM events_fts WHERE events_fts MATCH ${match} AND events_fts.rowid = ${events.seq})`,
+        ),
+      )
+      .limit(1);
+    if (late.length > 0) return null;
+  }
+  return forwardPage(found, plan.limit, plan.after);
+}

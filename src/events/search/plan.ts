@@ -1,0 +1,207 @@
+// The search planner: an EventQuery (plus the clock and the project's known actions)
+// becomes a plan of plain data — which filters, which words must and must not match,
+// and how to execute it. No I/O, no SQL, nothing mutated: executors render the plan.
+import { ACTION_PATTERN } from '../limits';
+import { looksLikeEmail, type ActionType } from '../model';
+import { PRIMARY_COLUMNS, orgToken, projectToken } from './fts';
+import { hasPlainTerms, matchExpressions, parseSearch, type FtsTerm } from './language';
+
+export interface TimeRange {
+  gt?: number;
+  gte?: number;
+  lt?: number;
+  lte?: number;
+  eq?: number;
+}
+
+/** What a list may filter on. Arrays mean "any of"; absent or empty means "no filter". */
+export interface EventQuery {
+  projectId: string;
+  organizationIds?: string[];
+  actions?: string[];
+  actionTypes?: ActionType[];
+  actorIds?: string[];
+  actorNames?: string[];
+  actorEmails?: string[];
+  actorTypes?: string[];
+  targetIds?: string[];
+  targetNames?: string[];
+  targetTypes?: string[];
+  locations?: string[];
+  occurredAt?: TimeRange;
+  search?: string;
+  /** `relevance` applies to searches with words; otherwise it falls back to newest first. */
+  order: 'asc' | 'desc' | 'relevance';
+  /** The clock for relative times in the search language (`after:7d`); the caller's clock otherwise. */
+  now?: number;
+  /** Forces how search words are applied (tests and the benchmark): `in` reads every match. */
+  matchStrategy?: 'in' | 'window';
+  /** Overrides WINDOW (tests use a tiny window to exercise the exactness check). */
+  windowSize?: number;
+  limit: number;
+  /** Event id: the page after this event, in list order. */
+  after?: string;
+  /** Event id: the page before this event, in list order. */
+  before?: string;
+}
+
+/** A column of `events` a filter compares with. */
+export type EventField =
+  | 'organizationId'
+  | 'action'
+  | 'actionType'
+  | 'actorId'
+  | 'actorName'
+  | 'actorEmail'
+  | 'actorType'
+  | 'location'
+  | 'id';
+
+/** A column of `event_targets` a filter compares with. */
+export type TargetField = 'targetId' | 'targetName' | 'targetType';
+
+export type Filter =
+  | { kind: 'in'; field: EventField; values: string[] }
+  | { kind: 'notIn'; field: EventField; values: string[] }
+  | { kind: 'target'; field: TargetField; values: string[] }
+  /** Any of these prefixes (action names are ASCII, so a prefix is a range). */
+  | { kind: 'prefix'; field: 'action'; prefixes: string[] }
+  | { kind: 'time'; op: 'gt' | 'gte' | 'lt' | 'lte' | 'eq'; at: number };
+
+/** One way of applying the search: its filters and its FTS expressions. */
+export interface Scope {
+  filters: Filter[];
+  /** The FTS5 expression that must match, or null (relevance ranks by it). */
+  match: string | null;
+  /** The FTS5 expression that must not match, or null. */
+  exclude: string | null;
+  strategy: Strategy;
+}
+
+/**
+ * How the page is read:
+ * - `time`: newest (or oldest) first through the filters' indexes;
+ * - `window`: newest first through the newest WINDOW matches of the words, proved exact
+ *   or else read as `time` (see by-window.ts);
+ * - `relevance`: best match first (bm25) among the newest RELEVANCE_WINDOW matches.
+ */
+export type Strategy = 'time' | 'window' | 'relevance';
+
+export interface Plan {
+  projectId: string;
+  /** Names, emails, ids, actions, targets, organizations and places. */
+  primary: Scope;
+  /**
+   * The same search with plain words looking in metadata too; tried only when the
+   * primary scope has no match at all. Null when the search has no plain words.
+   */
+  fallback: Scope | null;
+  order: 'asc' | 'desc';
+  limit: number;
+  after?: string;
+  before?: string;
+  windowSize?: number;
+}
+
+const has = <T>(a: T[] | undefined): a is T[] => Array.isArray(a) && a.length > 0;
+
+/** Organization tokens are ANDed into the text search up to this many organizations. */
+const MAX_ORG_TOKENS = 20;
+
+/** Search words that could be an action name (the catalog says which ones are). */
+export function actionCandidates(search: string | undefined, now: number): string[] {
+  if (search === undefined) return [];
+  return parseSearch(search, now)
+    .terms.filter((t) => t.plain && !t.negated && ACTION_PATTERN.test(t.phrase))
+    .map((t) => t.phrase);
+}
+
+/** The filters an EventQuery states outright (not from its search words). */
+function queryFilters(q: EventQuery): Filter[] {
+  const f: Filter[] = [];
+  const any = (field: EventField, values: string[] | undefined) => {
+    if (has(values)) f.push({ kind: 'in', field, values });
+  };
+  any('organizationId', q.organizationIds);
+  any('action', q.actions);
+  any('actionType', q.actionTypes);
+  any('actorId', q.actorIds);
+  any('actorName', q.actorNames);
+  any('actorEmail', q.actorEmails?.map((e) => e.toLowerCase()));
+  any('actorType', q.actorTypes);
+  any('location', q.locations);
+  if (has(q.targetIds)) f.push({ kind: 'target', field: 'targetId', values: q.targetIds });
+  if (has(q.targetNames)) f.push({ kind: 'target', field: 'targetName', values: q.targetNames });
+  if (has(q.targetTypes)) f.push({ kind: 'target', field: 'targetType', values: q.targetTypes });
+  const t = q.occurredAt ?? {};
+  for (const op of ['eq', 'gt', 'gte', 'lt', 'lte'] as const) {
+    if (t[op] !== undefined) f.push({ kind: 'time', op, at: t[op] });
+  }
+  return f;
+}
+
+function strategyFor(q: EventQuery, match: string | null): Strategy {
+  if (match !== null && q.order === 'relevance') return 'relevance';
+  if (match !== null && q.order === 'desc' && q.before === undefined && q.matchStrategy !== 'in') return 'window';
+  return 'time';
+}
+
+function scope(q: EventQuery, now: number, knownActions: readonly string[], primary: boolean): Scope {
+  const filters = queryFilters(q);
+  const parsed = parseSearch(q.search ?? '', now);
+  let terms = parsed.terms;
+  if (primary) {
+    // Words that name an actor's email or a known action exactly use their own indexes
+    // (a phrase such as "user searched audit trail events" is slow in FTS: "user" is everywhere).
+    const direct = (t: FtsTerm) => t.plain && !t.negated && (looksLikeEmail(t.phrase) || knownActions.includes(t.phrase));
+    for (const t of terms.filter(direct)) {
+      filters.push(
+        looksLikeEmail(t.phrase)
+          ? { kind: 'in', field: 'actorEmail', values: [t.phrase.toLowerCase()] }
+          : { kind: 'in', field: 'action', values: [t.phrase] },
+      );
+    }
+    terms = terms.filter((t) => !direct(t));
+  }
+  if (parsed.eventIds.length > 0) filters.push({ kind: 'in', field: 'id', values: parsed.eventIds });
+  if (parsed.actions.length > 0) filters.push({ kind: 'in', field: 'action', values: parsed.actions });
+  if (parsed.notActions.length > 0) filters.push({ kind: 'notIn', field: 'action', values: parsed.notActions });
+  if (parsed.actionPrefixes.length > 0) filters.push({ kind: 'prefix', field: 'action', prefixes: parsed.actionPrefixes });
+  if (parsed.actionTypes.length > 0) filters.push({ kind: 'in', field: 'actionType', values: parsed.actionTypes });
+  if (parsed.after !== undefined) filters.push({ kind: 'time', op: 'gte', at: parsed.after });
+  if (parsed.before !== undefined) filters.push({ kind: 'time', op: 'lt', at: parsed.before });
+
+  let { include, exclude } = matchExpressions({ ...parsed, terms }, primary ? PRIMARY_COLUMNS : null);
+  if (include !== null) {
+    // An organization filter joins the text search inside the index (see orgToken), and
+    // the project's own token keeps "the newest matches" this project's newest.
+    const orgs = q.organizationIds;
+    if (has(orgs) && orgs.length <= MAX_ORG_TOKENS) {
+      include = `(${include}) AND {org} : (${orgs.map((o) => `"${orgToken(o)}"`).join(' OR ')})`;
+    }
+    include = `(${include}) AND {org} : "${projectToken(q.projectId)}"`;
+  }
+  return { filters, match: include, exclude, strategy: strategyFor(q, include) };
+}
+
+/**
+ * The plan for a query. `knownActions` are the search words that are actions of this
+ * project (from the catalog); `now` is the clock for relative times.
+ */
+export function planQuery(q: EventQuery, now: number, knownActions: readonly string[] = []): Plan {
+  const searching = q.search !== undefined && q.search.trim() !== '';
+  const primary: Scope = searching
+    ? scope(q, now, knownActions, true)
+    : { filters: queryFilters(q), match: null, exclude: null, strategy: 'time' };
+  const fallback = searching && hasPlainTerms(parseSearch(q.search!, now)) ? scope(q, now, knownActions, false) : null;
+  return {
+    projectId: q.projectId,
+    primary,
+    fallback,
+    order: q.order === 'asc' ? 'asc' : 'desc',
+    limit: q.limit,
+    after: q.after,
+    before: q.before,
+    windowSize: q.windowSize,
+  };
+}

@@ -1,0 +1,63 @@
+// A plan's filters and FTS expressions as SQL conditions on `events`. Every executor
+// builds its WHERE clause here, so each filter has one rendering.
+import { and, eq, gt, gte, inArray, lt, lte, notInArray, or, sql, type SQL } from 'drizzle-orm';
+import { events } from '../schema';
+import type { EventField, Filter, Scope, TargetField } from './plan';
+
+const COLUMN = {
+  organizationId: events.organizationId,
+  action: events.action,
+  actionType: events.actionType,
+  actorId: events.actorId,
+  actorName: events.actorName,
+  actorEmail: events.actorEmail,
+  actorType: events.actorType,
+  location: events.location,
+  id: events.id,
+} satisfies Record<EventField, unknown>;
+
+const TARGET_COLUMN: Record<TargetField, string> = { targetId: 'target_id', targetName: 'target_name', targetType: 'target_type' };
+
+/** The smallest string greater than every string that starts with `prefix` (actions are ASCII). */
+export function prefixEnd(prefix: string): string {
+  return prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+}
+
+function filterCondition(projectId: string, f: Filter): SQL {
+  switch (f.kind) {
+    case 'in':
+      return inArray(COLUMN[f.field], f.values);
+    case 'notIn':
+      return notInArray(COLUMN[f.field], f.values);
+    case 'target':
+      return sql`${events.seq} IN (SELECT event_seq FROM event_targets WHERE project_id = ${projectId} AND ${sql.raw(TARGET_COLUMN[f.field])} IN ${f.values})`;
+    case 'prefix':
+      return or(...f.prefixes.map((p) => and(gte(events.action, p), lt(events.action, prefixEnd(p)))))!;
+    case 'time': {
+      const op = { eq, gt, gte, lt, lte }[f.op];
+      return op(events.occurredAt, f.at);
+    }
+  }
+}
+
+/** The project and every filter of a scope (not its words). */
+export function filterConditions(projectId: string, scope: Scope): SQL[] {
+  return [eq(events.projectId, projectId), ...scope.filters.map((f) => filterCondition(projectId, f))];
+}
+
+/** "Matches this FTS expression", as a condition on `events`. */
+export const matchCondition = (expression: string): SQL =>
+  sql`${events.seq} IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ${expression})`;
+
+/** Everything a scope requires of an event: filters, words, and excluded words. */
+export function scopeConditions(projectId: string, scope: Scope): SQL[] {
+  const c = filterConditions(projectId, scope);
+  if (scope.match !== null) c.push(matchCondition(scope.match));
+  if (scope.exclude !== null) c.push(sql`${events.seq} NOT IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ${scope.exclude})`);
+  return c;
+}
+
+/** Filters and excluded words, without the required words (executors that join the FTS index themselves). */
+export function conditionsBesideMatch(projectId: string, scope: Scope): SQL[] {
+  return scopeConditions(projectId, { ...scope, match: null });
+}

@@ -1,0 +1,144 @@
+// The search planner (pure: query in, plan out) driven by one table, and the cursor
+// rule that keeps a page in the scope it came from.
+import { env } from 'cloudflare:workers';
+import { drizzle } from 'drizzle-orm/d1';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { listEvents } from '../../src/events/list';
+import { planQuery, type EventQuery, type Plan } from '../../src/events/search/plan';
+import { createKey, createProject } from '../../src/projects/store';
+import { call } from './helpers';
+
+const NOW = Date.UTC(2026, 10, 26, 12, 0, 0);
+const P = 'proj_plan';
+const base: EventQuery = { projectId: P, order: 'desc', limit: 10 };
+const PROJECT = '{org} : "pprojplan"';
+
+type Case = [name: string, query: Partial<EventQuery>, known: string[], expected: Record<string, unknown>];
+
+const cases: Case[] = [
+  ['no search: filters only, by time', { organizationIds: ['org_1'], actions: ['a.b'] }, [], {
+    primary: { filters: [{ kind: 'in', field: 'organizationId', values: ['org_1'] }, { kind: 'in', field: 'action', values: ['a.b'] }], match: null, exclude: null, strategy: 'time' },
+    fallback: null,
+  }],
+  ['emails are lower-cased', { actorEmails: ['Zoe@Serenity.IO'] }, [], {
+    primary: { filters: [{ kind: 'in', field: 'actorEmail', values: ['zoe@serenity.io'] }] },
+  }],
+  ['targets and time', { targetIds: ['doc_1'], occurredAt: { gte: 5, lt: 9 } }, [], {
+    primary: { filters: [{ kind: 'target', field: 'targetId', values: ['doc_1'] }, { kind: 'time', op: 'gte', at: 5 }, { kind: 'time', op: 'lt', at: 9 }] },
+  }],
+  ['a word, newest first: the window, with a metadata fallback', { search: 'clarence' }, [], {
+    primary: { match: `({event_id actor_id actor_email actor_name action target org place} : ("clarence" *)) AND ${PROJECT}`, strategy: 'window' },
+    fallback: { match: `("clarence" *) AND ${PROJECT}`, strategy: 'window' },
+  }],
+  ['a trailing space: a whole word', { search: 'clarence ' }, [], {
+    primary: { match: `({event_id actor_id actor_email actor_name action target org place} : ("clarence")) AND ${PROJECT}` },
+  }],
+  ['oldest first reads by time', { search: 'clarence', order: 'asc' }, [], { order: 'asc', primary: { strategy: 'time' } }],
+  ['a before cursor reads by time', { search: 'clarence', before: 'evt_x' }, [], { before: 'evt_x', primary: { strategy: 'time' } }],
+  ['forced exact reading', { search: 'clarence', matchStrategy: 'in' }, [], { primary: { strategy: 'time' } }],
+  ['relevance with words', { search: 'clarence', order: 'relevance' }, [], { order: 'desc', primary: { strategy: 'relevance' } }],
+  ['relevance without words is newest first', { order: 'relevance', actions: ['a.b'] }, [], { order: 'desc', primary: { strategy: 'time', match: null } }],
+  ['a full email uses the email filter; metadata fallback keeps it as text', { search: 'zoe@serenity.io ' }, [], {
+    primary: { filters: [{ kind: 'in', field: 'actorEmail', values: ['zoe@serenity.io'] }], match: null, strategy: 'time' },
+    fallback: { filters: [], match: `("zoe@serenity.io") AND ${PROJECT}` },
+  }],
+  ['a known action uses the action filter', { search: 'user.signed_in ' }, ['user.signed_in'], {
+    primary: { filters: [{ kind: 'in', field: 'action', values: ['user.signed_in'] }], match: null },
+  }],
+  ['an unknown action-like word is text', { search: 'user.signed_in ' }, [], {
+    primary: { filters: [], match: `({event_id actor_id actor_email actor_name action target org place} : ("user.signed_in")) AND ${PROJECT}` },
+  }],
+  ['action qualifiers', { search: 'action:user.* -action:user.deleted' }, [], {
+    primary: { filters: [{ kind: 'notIn', field: 'action', values: ['user.deleted'] }, { kind: 'prefix', field: 'action', prefixes: ['user.'] }], match: null },
+    fallback: null,
+  }],
+  ['time qualifiers use the clock', { search: 'after:7d before:2026-11-20' }, [], {
+    primary: { filters: [{ kind: 'time', op: 'gte', at: NOW - 7 * 86_400_000 }, { kind: 'time', op: 'lt', at: Date.UTC(2026, 10, 20) }] },
+  }],
+  ['an event id', { search: 'evt_01j9zzzzzzzzzzzzzzzzzzzzzz' }, [], {
+    primary: { filters: [{ kind: 'in', field: 'id', values: ['evt_01J9ZZZZZZZZZZZZZZZZZZZZZZ'] }], match: null },
+    fallback: null,
+  }],
+  ['exclusion only: no words to match, nothing to fall back to', { search: '-signed' }, [], {
+    primary: { match: null, exclude: '"signed" *', strategy: 'time' },
+    fallback: null,
+  }],
+  ['an organization joins the words inside the index', { search: 'exported ', organizationIds: ['org_A-1'] }, [], {
+    primary: { match: `(({event_id actor_id actor_email actor_name action target org place} : ("exported")) AND {org} : ("oorga1")) AND ${PROJECT}` },
+  }],
+  ['more than 20 organizations stay a filter only', { search: 'exported ', organizationIds: Array.from({ length: 21 }, (_, i) => `org_${i}`) }, [], {
+    primary: { match: `({event_id actor_id actor_email actor_name action target org place} : ("exported")) AND ${PROJECT}` },
+  }],
+];
+
+describe('planQuery', () => {
+  it.each(cases)('%s', (_name, query, known, expected) => {
+    expect(planQuery({ ...base, ...query }, NOW, known)).toMatchObject(expected as Partial<Plan>);
+  });
+
+  it('is pure: it mutates nothing and gives the same plan for the same input', () => {
+    const deepFreeze = <T>(o: T): T => {
+      if (o && typeof o === 'object') {
+        Object.values(o).forEach(deepFreeze);
+        Object.freeze(o);
+      }
+      return o;
+    };
+    for (const [, query, known] of cases) {
+      const q = deepFreeze(structuredClone({ ...base, ...query }));
+      const k = deepFreeze([...known]);
+      expect(() => planQuery(q, NOW, k)).not.toThrow();
+      expect(planQuery(q, NOW, k)).toEqual(planQuery(q, NOW, k));
+    }
+  });
+});
+
+describe('a cursor stays in the scope its page came from', () => {
+  let key: string;
+  let projectId: string;
+  const ids: string[] = [];
+  const at = (h: number) => new Date(NOW - h * 3_600_000).toISOString();
+
+  beforeAll(async () => {
+    const project = await createProject(env.KV, { name: 'Cursor scope', now: NOW });
+    projectId = project.id;
+    key = (await createKey(env.KV, { projectId, mode: 'test', name: 't', now: NOW })).plain;
+    const events = [
+      // Older: matches "kestrel" by name. Newer: matches only in metadata.
+      { action: 'user.signed_in', occurred_at: at(3), actor: { id: 'user_k', type: 'user', name: 'Kestrel Ward' } },
+      { action: 'user.signed_in', occurred_at: at(1), actor: { id: 'user_o', type: 'user', name: 'Other Person' }, metadata: { note: 'kestrel' } },
+    ];
+    for (const e of events) {
+      const r = await call('POST', '/audit_logs/events', {
+        key,
+        body: { organization_id: 'org_cursor', event: { ...e, targets: [{ id: 't1', type: 'thing' }], context: { location: '192.0.2.1' } } },
+      });
+      expect(r.status, r.text).toBe(200);
+      ids.push(r.body.id);
+    }
+  });
+
+  it('without a cursor, a name match hides metadata-only matches', async () => {
+    const page = await listEvents(drizzle(env.DB), { projectId, search: 'kestrel', order: 'asc', limit: 10, now: NOW });
+    expect(page.events.map((e) => e.id)).toEqual([ids[0]]);
+  });
+
+  it('past the last name match (oldest first), the next page is empty, not the metadata match', async () => {
+    for (const matchStrategy of ['in', 'window'] as const) {
+      const page = await listEvents(drizzle(env.DB), { projectId, search: 'kestrel', order: 'asc', limit: 10, now: NOW, after: ids[0], matchStrategy });
+      expect(page.events).toEqual([]);
+      expect(page.after).toBeNull();
+    }
+  });
+
+  it('the same through the API', async () => {
+    const r = await call('GET', `/events?search=kestrel&order=asc&after=${ids[0]}`, { key });
+    expect(r.status, r.text).toBe(200);
+    expect(r.body.data).toEqual([]);
+  });
+
+  it('a word found only in metadata falls back to the metadata scope', async () => {
+    const page = await listEvents(drizzle(env.DB), { projectId, search: 'note ', order: 'asc', limit: 10, now: NOW });
+    expect(page.events.map((e) => e.id)).toEqual([ids[1]]);
+  });
+});
