@@ -10,6 +10,8 @@ export interface AppEnv {
     /** Set by the API key middleware. */
     projectId: string;
     apiKeyId: string;
+    /** Which WorkOS API generation the request speaks (set by `api/wire`'s `speaks`); its errors answer in that shape. */
+    wire: 'legacy' | 'audit_logs';
     /** Events this request wrote, for the usage counters. */
     usageEvents: number;
     /** The endpoint name usage is counted under, when it differs from method + path. */

@@ -57,11 +57,4 @@ export class AppError extends Error {
     this.problems = options.problems;
     this.headers = options.headers;
   }
-
-  /** The JSON body the API answers with. `errors` is always present on 4xx validation answers. */
-  toJSON(): Record<string, unknown> {
-    const body: Record<string, unknown> = { message: this.message, code: this.code };
-    if (this.errors) body.errors = this.errors;
-    return body;
-  }
 }
