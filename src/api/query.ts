@@ -117,9 +117,10 @@ export function listQuery<S extends z.core.$ZodLooseShape>(
 ): z.ZodType<ListFilters, QueryValues> {
   return z
     .strictObject(shape)
-    .superRefine((q, ctx) => {
-      const { after, before } = q as { after?: string; before?: string };
-      if (after && before) ctx.addIssue({ code: 'custom', path: ['before'], message: 'use either before or after, not both' });
+    .refine((q) => !((q as { after?: unknown }).after && (q as { before?: unknown }).before), {
+      path: ['before'],
+      message: 'use either before or after, not both',
+      when: () => true, // also beside other problems: every problem is reported at once
     })
     .transform((q) => toFilters(q as z.output<z.ZodObject<S>>)) as unknown as z.ZodType<ListFilters, QueryValues>;
 }
