@@ -104,25 +104,30 @@ export const paging = () => ({
   before: cursor('before'),
 });
 
-/** A list's filters, as `listEvents` takes them (the project and the clock come from the request). */
+/** A list's filters and paging, as `listEvents` takes them (the project and the clock come from the request). */
 export type ListFilters = Omit<EventQuery, 'projectId' | 'now'>;
+type Paging = z.output<z.ZodObject<ReturnType<typeof paging>>>;
 
 /**
  * The schema of a list endpoint's query string: exactly the parameters of `shape` (an
- * unknown one is refused, so a typo never silently widens a query), converted by `toFilters`.
+ * unknown one is refused, so a typo never silently widens a query), its filters converted
+ * by `toFilters` and its paging passed through.
  */
-export function listQuery<S extends z.core.$ZodLooseShape>(
-  shape: S & ReturnType<typeof paging>,
-  toFilters: (q: z.output<z.ZodObject<S>>) => ListFilters,
+export function listQuery<S extends ReturnType<typeof paging> & z.core.$ZodLooseShape>(
+  shape: S,
+  toFilters: (q: z.output<z.ZodObject<S>>) => Omit<ListFilters, keyof Paging>,
 ): z.ZodType<ListFilters, QueryValues> {
   return z
     .strictObject(shape)
-    .refine((q) => !((q as { after?: unknown }).after && (q as { before?: unknown }).before), {
+    .refine((q) => !((q as Paging).after && (q as Paging).before), {
       path: ['before'],
       message: 'use either before or after, not both',
       when: () => true, // also beside other problems: every problem is reported at once
     })
-    .transform((q) => toFilters(q as z.output<z.ZodObject<S>>)) as unknown as z.ZodType<ListFilters, QueryValues>;
+    .transform((q): ListFilters => {
+      const { search, limit, order, after, before } = q as Paging;
+      return { ...toFilters(q as z.output<z.ZodObject<S>>), search, limit, order, after, before };
+    }) as unknown as z.ZodType<ListFilters, QueryValues>;
 }
 
 /** Neutral problems from a query schema's issues: the path is the parameter's name. */

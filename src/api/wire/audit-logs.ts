@@ -90,11 +90,6 @@ export const auditLogListQuery = listQuery(
     targetTypes: q.targets,
     targetIds: q.target_ids,
     occurredAt: { gte: q.range_start, lt: q.range_end },
-    search: q.search,
-    limit: q.limit,
-    order: q.order,
-    after: q.after,
-    before: q.before,
   }),
 );
 
@@ -131,11 +126,7 @@ export function renderAuditLogProblems(err: AppError, problems: Problem[]): Erro
   };
 }
 
-export function parseAuditLogEvent(
-  body: unknown,
-  raw: string,
-  now: () => number,
-): ParsedEvent {
+export function parseAuditLogEvent(body: unknown, raw: string, now: () => number): ParsedEvent {
   const result = validate(auditLogEventSchema, body);
   if (!result.ok) return result;
   const { organization_id, event: e } = result.value;

@@ -68,20 +68,11 @@ export const legacyListQuery = listQuery(
     targetNames: q.target_name,
     targetIds: q.target_id,
     occurredAt: { eq: q.occurred_at, gt: q.occurred_at_gt, gte: q.occurred_at_gte, lt: q.occurred_at_lt, lte: q.occurred_at_lte },
-    search: q.search,
-    limit: q.limit,
-    order: q.order,
-    after: q.after,
-    before: q.before,
   }),
 );
 
 /** Validates one legacy event body and converts it to the internal model. */
-export function parseLegacyEvent(
-  body: unknown,
-  raw: string,
-  now: () => number,
-): ParsedEvent {
+export function parseLegacyEvent(body: unknown, raw: string, now: () => number): ParsedEvent {
   const result = validate(legacyEventSchema, body);
   if (!result.ok) return result;
   const v = result.value;
