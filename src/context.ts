@@ -18,8 +18,11 @@ export interface AppEnv {
     usageEndpoint: string;
     /** The parsed form of a dashboard POST (read once, for the CSRF check and the handler). */
     form: FormData | null;
-    /** Dashboard session, when signed in. */
-    session: import('./dashboard/session').Session;
+    /**
+     * Dashboard session, when signed in: the shape of dashboard/session.ts's `Session`,
+     * written out so this module imports nothing that imports it back.
+     */
+    session: { exp: number; csrf: string };
     /** Injectable clock for tests; Date.now otherwise. */
     now: () => number;
   };
