@@ -5,28 +5,21 @@
 //  4. fills the Demo project with realistic events the first time, through the public batch API;
 //  5. prints the dashboard URL, the password and both keys.
 // Running it again changes nothing that exists.
-import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { demoEvents } from '../src/demo/generate.ts';
+import { randomBase62 } from '../src/lib/crypto.ts';
 import { migrateLocal, ROOT, startWorker } from './lib/local-worker.ts';
 
 const PORT = Number(process.env.PORT ?? 8787);
 const DEMO_EVENT_COUNT = 5000;
-const BASE62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-
-function random62(n: number): string {
-  let out = '';
-  while (out.length < n) for (const b of randomBytes(n)) if (b < 248 && out.length < n) out += BASE62[b % 62];
-  return out;
-}
 
 function ensureDevVars(): Record<string, string> {
   const path = join(ROOT, '.dev.vars');
   if (!existsSync(path)) {
     const filled = readFileSync(join(ROOT, '.dev.vars.example'), 'utf8').replace(/^([A-Z_]+)=$/gm, (_m, name: string) => {
-      if (name === 'ADMIN_PASSWORD') return `${name}=${random62(20)}`;
-      if (name.endsWith('_SECRET_KEY')) return `${name}=sk_test_${random62(32)}`;
+      if (name === 'ADMIN_PASSWORD') return `${name}=${randomBase62(20)}`;
+      if (name.endsWith('_SECRET_KEY')) return `${name}=sk_test_${randomBase62(32)}`;
       return `${name}=`;
     });
     writeFileSync(path, filled, { mode: 0o600 });

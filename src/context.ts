@@ -10,14 +10,19 @@ export interface AppEnv {
     /** Set by the API key middleware. */
     projectId: string;
     apiKeyId: string;
+    /** Which WorkOS API generation the request speaks (set by `api/wire`'s `speaks`); its errors answer in that shape. */
+    wire: 'legacy' | 'audit_logs';
     /** Events this request wrote, for the usage counters. */
     usageEvents: number;
     /** The endpoint name usage is counted under, when it differs from method + path. */
     usageEndpoint: string;
     /** The parsed form of a dashboard POST (read once, for the CSRF check and the handler). */
     form: FormData | null;
-    /** Dashboard session, when signed in. */
-    session: import('./dashboard/session').Session;
+    /**
+     * Dashboard session, when signed in: the shape of dashboard/session.ts's `Session`,
+     * written out so this module imports nothing that imports it back.
+     */
+    session: { exp: number; csrf: string };
     /** Injectable clock for tests; Date.now otherwise. */
     now: () => number;
   };

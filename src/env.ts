@@ -2,7 +2,7 @@
 // malformed secret fails closed with a message that names it.
 import { z } from 'zod';
 import { AppError } from './lib/errors';
-import { KEY_PATTERN } from './projects/store';
+import { KEY_PATTERN } from './projects/keys';
 
 export interface Env {
   DB: D1Database;

@@ -3,6 +3,7 @@
 import { drizzle } from 'drizzle-orm/d1';
 import { Hono } from 'hono';
 import { api } from './api';
+import { renderApiError } from './api/wire';
 import { dashboard, dashboardError, isDashboardPath } from './dashboard';
 import type { AppEnv } from './context';
 import { checkEnv, type Env } from './env';
@@ -42,7 +43,8 @@ app.notFound((c) => {
   const path = new URL(c.req.url).pathname;
   const err = new AppError('not_found', `Not found: ${c.req.method} ${path}`);
   if (isDashboardPath(path)) return dashboardError(c, err);
-  return c.json(err.toJSON(), 404);
+  const answer = renderApiError(err, c.get('wire'));
+  return c.json(answer.body, answer.status as 404);
 });
 
 app.onError((err, c) => {
@@ -51,11 +53,13 @@ app.onError((err, c) => {
   const html = isDashboardPath(new URL(c.req.url).pathname);
   if (err instanceof AppError) {
     for (const [k, v] of Object.entries(err.headers ?? {})) c.header(k, v);
-    return html ? dashboardError(c, err) : c.json(err.toJSON(), err.status as 400);
+    if (html) return dashboardError(c, err);
+    const answer = renderApiError(err, c.get('wire'));
+    return c.json(answer.body, answer.status as 400);
   }
   console.error(`[${requestId}] unhandled error`, err);
   const body = new AppError('internal_error', `Internal error. Quote request id ${requestId} when reporting it.`);
-  return html ? dashboardError(c, body) : c.json(body.toJSON(), 500);
+  return html ? dashboardError(c, body) : c.json(renderApiError(body, c.get('wire')).body, 500);
 });
 
 export default {

@@ -1,14 +1,22 @@
-// The JSON API an app calls: both WorkOS generations, behind one API key check.
+// The JSON API an app calls: both WorkOS generations, each speaking its own wire shape,
+// behind one API key check.
 import { Hono } from 'hono';
 import type { AppEnv } from '../context';
-import { requireApiKey } from './auth';
-import { auditLogsApi } from './audit-logs';
-import { legacyApi } from './legacy';
 import { trackUsage } from '../usage/middleware';
+import { requireApiKey } from './auth';
+import { registerEventRoutes } from './events';
+import { speaks } from './wire';
+import { auditLogs } from './wire/audit-logs';
+import { legacy } from './wire/legacy';
 
 export const api = new Hono<AppEnv>();
 
-// `/events/*` also matches `/events` itself: one registration per prefix, so each request is counted once.
-for (const path of ['/events/*', '/audit_logs/*']) api.use(path, trackUsage, requireApiKey);
-api.route('/', legacyApi);
-api.route('/audit_logs', auditLogsApi);
+// `/events/*` also matches `/events` itself: one registration per prefix, so each request is
+// counted once. The wire shape is set first, so even a 401 knows which API it answers for.
+api.use('/events/*', speaks('legacy'), trackUsage, requireApiKey);
+api.use('/audit_logs/*', speaks('audit_logs'), trackUsage, requireApiKey);
+
+/** The legacy Audit Trail API: POST /events, POST /events/batch, GET /events, GET /events/:id. */
+registerEventRoutes(api, '/events', legacy);
+/** The Audit Logs API as WorkOS defines it, plus what WorkOS lacks: batch ingest and a read API. */
+registerEventRoutes(api, '/audit_logs/events', auditLogs);

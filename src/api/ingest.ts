@@ -2,11 +2,10 @@
 // write, and the answer (a replay returns the first answer byte for byte).
 import type { Context } from 'hono';
 import type { AppEnv } from '../context';
-import { AppError } from '../lib/errors';
+import { AppError, type Problem } from '../lib/errors';
 import { sha256Hex } from '../lib/crypto';
 import { MAX_BATCH_EVENTS } from '../events/limits';
 import type { NewEvent } from '../events/model';
-import type { Problem } from '../events/validate';
 import { writeEvents, type IdempotencyClaim, type StoredResponse } from '../events/store';
 
 export const MAX_IDEMPOTENCY_KEY = 255;
@@ -60,9 +59,15 @@ export async function ingest(
   return c.json(result.response.body as object, result.response.status as 201, headers);
 }
 
+/** The 422 for a body's problems; `onError` renders them in the caller's wire shape. */
+export function validationFailed(problems: Problem[]): AppError {
+  return new AppError('validation_failed', 'Validation failed.', { problems });
+}
+
 /** Checks the batch envelope and returns its items. */
-export function batchItems(value: unknown, fail: (problems: Problem[]) => AppError): unknown[] {
-  const problem = (path: (string | number)[], kind: Problem['kind'], message: string) => fail([{ path, kind, message }]);
+export function batchItems(value: unknown): unknown[] {
+  const problem = (path: (string | number)[], kind: Problem['kind'], message: string) =>
+    validationFailed([{ path, kind, message }]);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw problem(['events'], 'invalid', 'body must be an object with an events array');
   }

@@ -57,13 +57,4 @@ export class AppError extends Error {
     this.problems = options.problems;
     this.headers = options.headers;
   }
-
-  /** The JSON body the API answers with. `errors` is always present on 4xx validation answers. */
-  toJSON(): Record<string, unknown> {
-    const body: Record<string, unknown> = { message: this.message, code: this.code };
-    if (this.errors) body.errors = this.errors;
-    // TEMPORARY until the API renders problems in its own wire shape.
-    else if (this.problems) body.errors = this.problems.map((p) => ({ field: p.path.join('.'), code: p.message }));
-    return body;
-  }
 }

@@ -3,12 +3,7 @@
 import { AppError } from '../lib/errors';
 import { randomBase62, sha256Hex } from '../lib/crypto';
 import { newId } from '../lib/ids';
-
-export const KEY_PREFIX = { test: 'sk_test_', live: 'sk_live_' } as const;
-export type KeyMode = keyof typeof KEY_PREFIX;
-/** 32 base-62 characters ≈ 190 bits of randomness. */
-export const KEY_RANDOM_CHARS = 32;
-export const KEY_PATTERN = /^sk_(test|live)_[A-Za-z0-9]{24,128}$/;
+import { KEY_PATTERN, KEY_PREFIX, KEY_RANDOM_CHARS, type KeyMode } from './keys';
 /** How long a key lookup may be served from the edge cache; also how long a revoked key can linger. */
 export const KEY_CACHE_TTL_SECONDS = 60;
 export const MAX_PROJECT_NAME = 64;
@@ -56,7 +51,7 @@ export function validateProjectName(name: unknown): string {
   const trimmed = typeof name === 'string' ? name.trim() : '';
   if (trimmed.length < 1 || trimmed.length > MAX_PROJECT_NAME) {
     throw new AppError('validation_failed', `A project name is 1 to ${MAX_PROJECT_NAME} characters.`, {
-      errors: [{ field: 'name', code: `name must be 1 to ${MAX_PROJECT_NAME} characters` }],
+      problems: [{ path: ['name'], kind: 'invalid', message: `name must be 1 to ${MAX_PROJECT_NAME} characters` }],
     });
   }
   return trimmed;
@@ -158,15 +153,6 @@ export async function revokeKey(
   }
   remembered.delete(hash);
   return summary(record);
-}
-
-/**
- * Resolves a presented secret to its key record, or null when it is malformed,
- * unknown or revoked. Malformed keys are refused before any KV read.
- */
-export async function verifyKey(kv: KVNamespace, plain: string): Promise<ApiKeyRecord | null> {
-  const record = await lookupKey(kv, plain);
-  return record && record.revoked_at === null ? record : null;
 }
 
 /**

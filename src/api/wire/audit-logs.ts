@@ -1,7 +1,7 @@
 // The Audit Logs wire shape (POST /audit_logs/events and Waymark's read API under
-// /audit_logs/events): its schema, its 400/422 error shapes, and conversion.
+// /audit_logs/events): its body and query schemas, its 400/422 error shapes, and conversion.
 import { z } from 'zod';
-import { AppError } from '../../lib/errors';
+import { ERROR_STATUS, type AppError, type Problem } from '../../lib/errors';
 import {
   ACTION_PATTERN,
   MAX_ACTION,
@@ -12,31 +12,28 @@ import {
   MAX_TYPE,
   MAX_USER_AGENT,
 } from '../../events/limits';
-import { deriveActorEmail, type AuditEvent, type NewEvent } from '../../events/model';
-import { metadata, occurredAt, pathString, text, tooFarAhead, validate, type Problem } from '../../events/validate';
+import { deriveActorEmail, type AuditEvent } from '../../events/model';
+import { metadata, occurredAt, pathString, text, tooFarAhead, validate } from '../../events/validate';
+import { list, listQuery, paging, time } from '../query';
+import type { ErrorAnswer, ParsedEvent, WireShape } from './shape';
 
 const optionalText = (field: string, max: number) => text(field, max, true).nullish();
 
 /** Built once: constructing zod schemas is costly, and ingest validates thousands of events. */
 export const auditLogEventSchema = (() => {
-  const actor = z.strictObject(
-    {
-      id: text('actor.id', MAX_ID),
-      type: text('actor.type', MAX_TYPE),
-      name: optionalText('actor.name', MAX_NAME),
-      metadata: metadata('actor.metadata').optional(),
-    },
-    { error: 'actor must be an object' },
-  );
-  const target = z.strictObject(
-    {
-      id: text('target.id', MAX_ID),
-      type: text('target.type', MAX_TYPE),
-      name: optionalText('target.name', MAX_NAME),
-      metadata: metadata('target.metadata').optional(),
-    },
-    { error: 'each target must be an object' },
-  );
+  /** An actor or a target: the same fields, named after the object in messages. */
+  const party = (name: 'actor' | 'target', error: string) =>
+    z.strictObject(
+      {
+        id: text(`${name}.id`, MAX_ID),
+        type: text(`${name}.type`, MAX_TYPE),
+        name: optionalText(`${name}.name`, MAX_NAME),
+        metadata: metadata(`${name}.metadata`).optional(),
+      },
+      { error },
+    );
+  const actor = party('actor', 'actor must be an object');
+  const target = party('target', 'each target must be an object');
   const event = z.strictObject(
     {
       action: text('action', MAX_ACTION).regex(ACTION_PATTERN, {
@@ -70,37 +67,66 @@ export const auditLogEventSchema = (() => {
   );
 })();
 
+/** GET /audit_logs/events: Waymark's read API, with the filter names of WorkOS's exports. */
+export const auditLogListQuery = listQuery(
+  {
+    organization_id: list('organization_id'),
+    actions: list('actions'),
+    actor_ids: list('actor_ids'),
+    actor_names: list('actor_names'),
+    actor_types: list('actor_types'),
+    targets: list('targets'),
+    target_ids: list('target_ids'),
+    range_start: time('range_start'),
+    range_end: time('range_end'),
+    ...paging(),
+  },
+  (q) => ({
+    organizationIds: q.organization_id,
+    actions: q.actions,
+    actorIds: q.actor_ids,
+    actorNames: q.actor_names,
+    actorTypes: q.actor_types,
+    targetTypes: q.targets,
+    targetIds: q.target_ids,
+    occurredAt: { gte: q.range_start, lt: q.range_end },
+  }),
+);
+
 /**
- * Missing fields and problems outside the event answer 422 `{errors: [{code, field}]}`;
- * an event that is present but malformed answers 400 `invalid_audit_log_event` with
- * JSON-Schema-style `instancePath`s relative to the event (the Node SDK raises its
- * BadRequestException only when a 400 carries both `code` and `errors`).
+ * Missing fields and problems outside the event (the envelope, a batch, the query string)
+ * answer 422 `{message, code, errors: [{code, field, message}]}`; an event that is present
+ * but malformed answers 400 `invalid_audit_log_event` with JSON-Schema-style `instancePath`s
+ * relative to the event (the Node SDK raises its BadRequestException only when a 400
+ * carries both `code` and `errors`).
  */
-export function auditLogValidationError(problems: Problem[], prefix: (string | number)[] = []): AppError {
+export function renderAuditLogProblems(err: AppError, problems: Problem[]): ErrorAnswer {
   const outsideEvent = (p: Problem) => p.path[0] !== 'event' || p.path.length === 1;
   if (problems.some((p) => p.kind === 'required' || outsideEvent(p))) {
-    return new AppError('validation_failed', 'Validation failed.', {
+    return {
+      status: err.status,
+      body: {
+        message: err.message,
+        code: err.code,
+        errors: problems.map((p) => ({ code: p.kind, field: pathString(p.path), message: p.message })),
+      },
+    };
+  }
+  return {
+    status: ERROR_STATUS.invalid_audit_log_event,
+    body: {
+      message: 'Invalid Audit Log event.',
+      code: 'invalid_audit_log_event',
       errors: problems.map((p) => ({
-        code: p.kind === 'invalid' ? 'invalid' : p.kind,
-        field: pathString([...prefix, ...p.path]),
+        instancePath: '/' + p.path.slice(1).join('/'),
+        keyword: p.kind === 'unknown_field' ? 'additionalProperties' : 'format',
         message: p.message,
       })),
-    });
-  }
-  return new AppError('invalid_audit_log_event', 'Invalid Audit Log event.', {
-    errors: problems.map((p) => ({
-      instancePath: '/' + [...prefix, ...p.path.slice(1)].join('/'),
-      keyword: p.kind === 'unknown_field' ? 'additionalProperties' : 'format',
-      message: p.message,
-    })),
-  });
+    },
+  };
 }
 
-export function parseAuditLogEvent(
-  body: unknown,
-  raw: string,
-  now: () => number,
-): { ok: true; event: NewEvent } | { ok: false; problems: Problem[] } {
+export function parseAuditLogEvent(body: unknown, raw: string, now: () => number): ParsedEvent {
   const result = validate(auditLogEventSchema, body);
   if (!result.ok) return result;
   const { organization_id, event: e } = result.value;
@@ -146,3 +172,15 @@ export function toAuditLogEvent(e: AuditEvent) {
     metadata: e.metadata,
   };
 }
+
+/** The Audit Logs API on the wire. */
+export const auditLogs: WireShape = {
+  name: 'audit_logs',
+  createdStatus: 200,
+  dedupeOnContent: true,
+  rawPart: (item) => (item as { event?: unknown } | null)?.event ?? item,
+  parseEvent: parseAuditLogEvent,
+  listQuery: auditLogListQuery,
+  toEvent: toAuditLogEvent,
+  renderProblems: renderAuditLogProblems,
+};

@@ -1,7 +1,6 @@
-// The legacy Audit Trail wire shape (POST /events, GET /events): its schema, its
-// 422 error shape, and conversion to and from the internal event.
+// The legacy Audit Trail wire shape (POST /events, GET /events): its body and query
+// schemas, its 422 error shape, and conversion to and from the internal event.
 import { z } from 'zod';
-import { AppError } from '../../lib/errors';
 import {
   ACTION_PATTERN,
   MAX_ACTION,
@@ -9,9 +8,13 @@ import {
   MAX_LOCATION,
   MAX_NAME,
 } from '../../events/limits';
-import { deriveActorEmail, type ActionType, type AuditEvent, type NewEvent } from '../../events/model';
-import { metadata, occurredAt, pathString, text, tooFarAhead, validate, type Problem } from '../../events/validate';
+import { deriveActorEmail, type ActionType, type AuditEvent } from '../../events/model';
+import { metadata, occurredAt, pathString, text, tooFarAhead, validate } from '../../events/validate';
 import { actionId } from '../../events/action-id';
+import { list, listQuery, paging, time } from '../query';
+import type { ParsedEvent, WireShape } from './shape';
+
+const ACTION_TYPES = 'action_type must be one of C, R, U, D';
 
 /** Built once: constructing zod schemas is costly, and ingest validates thousands of events. */
 export const legacyEventSchema = z.strictObject({
@@ -21,8 +24,8 @@ export const legacyEventSchema = z.strictObject({
       error: 'action must look like category.name (letters, digits, _ - :) with no spaces',
     }),
     action_type: z
-      .string({ error: 'action_type must be one of C, R, U, D' })
-      .regex(/^[CRUDcrud]$/, { error: 'action_type must be one of C, R, U, D' })
+      .string({ error: ACTION_TYPES })
+      .regex(/^[CRUDcrud]$/, { error: ACTION_TYPES })
       .transform((v) => v.toLowerCase() as ActionType),
     actor_name: text('actor_name', MAX_NAME),
     actor_id: text('actor_id', MAX_ID),
@@ -32,22 +35,44 @@ export const legacyEventSchema = z.strictObject({
     metadata: metadata('metadata').optional(),
   });
 
-/** The legacy 422: `{message, errors: [{field, code}]}` (SDK 1.x needs `errors`). */
-export function legacyValidationError(problems: Problem[], prefix: (string | number)[] = []): AppError {
-  return new AppError('validation_failed', 'Validation failed.', {
-    errors: problems.map((p) => ({
-      field: pathString([...prefix, ...p.path]),
-      code: p.message,
-    })),
-  });
-}
+/** GET /events: WorkOS's filters (each takes many values), a time window, search and paging. */
+export const legacyListQuery = listQuery(
+  {
+    group: list('group'),
+    action: list('action'),
+    action_type: list('action_type').transform((v, ctx) => {
+      const types = v?.map((t) => t.toLowerCase());
+      if (types?.some((t) => !/^[crud]$/.test(t))) {
+        ctx.addIssue({ code: 'custom', message: ACTION_TYPES });
+        return z.NEVER;
+      }
+      return types as ActionType[] | undefined;
+    }),
+    actor_name: list('actor_name'),
+    actor_id: list('actor_id'),
+    target_name: list('target_name'),
+    target_id: list('target_id'),
+    occurred_at: time('occurred_at'),
+    occurred_at_gt: time('occurred_at_gt'),
+    occurred_at_gte: time('occurred_at_gte'),
+    occurred_at_lt: time('occurred_at_lt'),
+    occurred_at_lte: time('occurred_at_lte'),
+    ...paging(),
+  },
+  (q) => ({
+    organizationIds: q.group,
+    actions: q.action,
+    actionTypes: q.action_type,
+    actorNames: q.actor_name,
+    actorIds: q.actor_id,
+    targetNames: q.target_name,
+    targetIds: q.target_id,
+    occurredAt: { eq: q.occurred_at, gt: q.occurred_at_gt, gte: q.occurred_at_gte, lt: q.occurred_at_lt, lte: q.occurred_at_lte },
+  }),
+);
 
 /** Validates one legacy event body and converts it to the internal model. */
-export function parseLegacyEvent(
-  body: unknown,
-  raw: string,
-  now: () => number,
-): { ok: true; event: NewEvent } | { ok: false; problems: Problem[] } {
+export function parseLegacyEvent(body: unknown, raw: string, now: () => number): ParsedEvent {
   const result = validate(legacyEventSchema, body);
   if (!result.ok) return result;
   const v = result.value;
@@ -93,3 +118,22 @@ export function toLegacyEvent(e: AuditEvent) {
     action: { object: 'event_action', id: actionId(e.projectId, e.action), name: e.action },
   };
 }
+
+/** The legacy API on the wire. Its 422 is `{message, code, errors: [{field, code}]}` (SDK 1.x needs `errors`). */
+export const legacy: WireShape = {
+  name: 'legacy',
+  createdStatus: 201,
+  dedupeOnContent: false,
+  rawPart: (item) => item,
+  parseEvent: parseLegacyEvent,
+  listQuery: legacyListQuery,
+  toEvent: toLegacyEvent,
+  renderProblems: (err, problems) => ({
+    status: err.status,
+    body: {
+      message: err.message,
+      code: err.code,
+      errors: problems.map((p) => ({ field: pathString(p.path), code: p.message })),
+    },
+  }),
+};
