@@ -108,7 +108,7 @@ describe('origin check (hono/csrf)', () => {
         headers: { 'content-type': 'application/x-www-form-urlencoded', 'cf-connecting-ip': '198.51.100.8', ...headers },
         body: 'password=test-admin-password',
       });
-    for (const headers of [{}, { origin: 'https://evil.example' }, { origin: 'null' }]) {
+    for (const headers of [{}, { origin: 'https://evil.example' }, { origin: 'null' }] as Record<string, string>[]) {
       const res = await login(headers);
       expect(res.status).toBe(403);
       expect(res.headers.get('content-type')).toContain('text/html');
