@@ -1,6 +1,7 @@
 // What every request carries on its Hono context.
 import type { Env } from './env';
 import type { Db } from './lib/db';
+import type { Session } from './dashboard/session/model';
 
 export interface AppEnv {
   Bindings: Env;
@@ -14,15 +15,10 @@ export interface AppEnv {
     wire: 'legacy' | 'audit_logs';
     /** Events this request wrote, for the usage counters. */
     usageEvents: number;
-    /** The endpoint name usage is counted under, when it differs from method + path. */
-    usageEndpoint: string;
     /** The parsed form of a dashboard POST (read once, for the CSRF check and the handler). */
     form: FormData | null;
-    /**
-     * Dashboard session, when signed in: the shape of dashboard/session.ts's `Session`,
-     * written out so this module imports nothing that imports it back.
-     */
-    session: { exp: number; csrf: string };
+    /** Dashboard session, when signed in. */
+    session: Session;
     /** Injectable clock for tests; Date.now otherwise. */
     now: () => number;
   };

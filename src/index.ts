@@ -2,6 +2,7 @@
 // app, one error type and one error handler that answers in the caller's format.
 import { drizzle } from 'drizzle-orm/d1';
 import { Hono } from 'hono';
+import { secureHeaders } from 'hono/secure-headers';
 import { api } from './api';
 import { renderApiError } from './api/wire';
 import { dashboard, dashboardError, isDashboardPath } from './dashboard';
@@ -11,12 +12,28 @@ import { purgeExpiredIdempotencyKeys } from './events/store';
 import { pruneFailures } from './usage/store';
 import { AppError } from './lib/errors';
 import { newId } from './lib/ids';
-import { securityHeaders } from './lib/security-headers';
 import { ensureBootstrap } from './projects/bootstrap';
 
 const app = new Hono<AppEnv>();
 
-app.use(securityHeaders);
+// Security headers on every Worker response (static files get theirs from public/_headers):
+// Hono's defaults, with our own scripts and styles only, no framing, and same-origin referrers.
+app.use(
+  secureHeaders({
+    contentSecurityPolicy: {
+      defaultSrc: ["'none'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'"],
+      imgSrc: ["'self'", 'data:'],
+      connectSrc: ["'self'"],
+      formAction: ["'self'"],
+      baseUri: ["'none'"],
+      frameAncestors: ["'none'"],
+    },
+    referrerPolicy: 'same-origin',
+    xFrameOptions: 'DENY',
+  }),
+);
 
 app.use(async (c, next) => {
   const requestId = newId('request');

@@ -13,7 +13,7 @@ export const trackUsage = createMiddleware<AppEnv>(async (c, next) => {
   const status = c.res.status;
   const db = c.var.db;
   const at = c.var.now();
-  const route = c.get('usageEndpoint') ?? `${c.req.method} ${normalisePath(new URL(c.req.url).pathname)}`;
+  const route = `${c.req.method} ${normalisePath(new URL(c.req.url).pathname)}`;
   let failure: FailureRecord | null = null;
   if (status >= 400) {
     let code: string | null = null;

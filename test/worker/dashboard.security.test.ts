@@ -51,7 +51,7 @@ describe('sessions', () => {
     const res = await exports.default.fetch(
       new Request('https://audit.example.com/login', {
         method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', 'cf-connecting-ip': '198.51.100.2' },
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'cf-connecting-ip': '198.51.100.2', origin: 'https://audit.example.com' },
         body: 'password=test-admin-password',
         redirect: 'manual',
       }),
@@ -62,7 +62,7 @@ describe('sessions', () => {
   it('never redirects off-site after sign-in', async () => {
     const res = await page('/login', {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'cf-connecting-ip': '198.51.100.3' },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'cf-connecting-ip': '198.51.100.3', origin: ORIGIN },
       body: `password=test-admin-password&next=${encodeURIComponent('//evil.example/x')}`,
     });
     expect(res.headers.get('location')).toBe('/');
@@ -72,7 +72,7 @@ describe('sessions', () => {
     const attempt = (password: string) =>
       page('/login', {
         method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', 'cf-connecting-ip': '203.0.113.99' },
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'cf-connecting-ip': '203.0.113.99', origin: ORIGIN },
         body: `password=${password}`,
       });
     for (let i = 0; i < 5; i++) expect((await attempt('wrong')).status).toBe(401);
@@ -97,6 +97,27 @@ describe('CSRF', () => {
     expect((await post(`name=x&_csrf=${csrf}`, { origin: 'https://evil.example' })).status).toBe(403);
     const ok = await post(`name=x&_csrf=${csrf}`, { origin: ORIGIN });
     expect(ok.status).toBe(303);
+  });
+});
+
+describe('origin check (hono/csrf)', () => {
+  it('refuses a form POST with no Origin or a foreign one, even with a right password or token', async () => {
+    const login = (headers: Record<string, string>) =>
+      page('/login', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'cf-connecting-ip': '198.51.100.8', ...headers },
+        body: 'password=test-admin-password',
+      });
+    for (const headers of [{}, { origin: 'https://evil.example' }, { origin: 'null' }] as Record<string, string>[]) {
+      const res = await login(headers);
+      expect(res.status).toBe(403);
+      expect(res.headers.get('content-type')).toContain('text/html');
+      expect(res.headers.get('set-cookie')).toBeNull();
+    }
+    expect((await login({ 'sec-fetch-site': 'same-origin' })).status).toBe(303);
+    const { cookie, csrf } = await signIn('198.51.100.9');
+    const logout = await page('/logout', { method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: `_csrf=${csrf}` });
+    expect(logout.status).toBe(403);
   });
 });
 
@@ -144,5 +165,9 @@ describe('pages and fragments', () => {
       "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
     );
     expect(res.headers.get('x-frame-options')).toBe('DENY');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('referrer-policy')).toBe('same-origin');
+    expect(res.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+    expect(res.headers.get('strict-transport-security')).toMatch(/^max-age=\d+/);
   });
 });

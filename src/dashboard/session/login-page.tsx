@@ -1,4 +1,5 @@
-import { Document } from './layout';
+// The sign-in page: the deployment's admin password, and where to go afterwards.
+import { Document } from '../components/document';
 
 export function LoginPage({ error, next }: { error?: string; next: string }) {
   return (
@@ -23,20 +24,6 @@ export function LoginPage({ error, next }: { error?: string; next: string }) {
             Sign in
           </button>
         </form>
-      </main>
-    </Document>
-  );
-}
-
-export function ErrorPage({ status, message }: { status: number; message: string }) {
-  return (
-    <Document title={`Error ${status}`} bodyClass="login">
-      <main class="login-box">
-        <h1>{status === 404 ? 'Not found' : 'Something went wrong'}</h1>
-        <p>{message}</p>
-        <p>
-          <a href="/">Back to Waymark</a>
-        </p>
       </main>
     </Document>
   );

@@ -1,7 +1,7 @@
 // The pause after repeated failed sign-ins: after MAX_FAILURES failures from one
 // client address, sign-in from it is refused until LOCKOUT_MS after the last one.
 import { sql } from 'drizzle-orm';
-import type { Db } from '../lib/db';
+import type { Db } from '../../lib/db';
 
 export const MAX_FAILURES = 5;
 export const LOCKOUT_MS = 15 * 60 * 1000;

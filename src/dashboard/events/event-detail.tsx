@@ -1,6 +1,8 @@
 // One event, everything recorded about it, with copy buttons. Reachable by its own URL.
-import type { AuditEvent, Metadata } from '../events/model';
-import { CopyButton, exactTime, relativeTime } from './render';
+import type { AuditEvent, Metadata } from '../../events/model';
+import { CopyButton } from '../components/copy-button';
+import { Table } from '../components/table';
+import { exactTime, relativeTime } from '../components/time';
 
 function MetadataTable({ metadata, label }: { metadata: Metadata; label: string }) {
   const entries = Object.entries(metadata);
@@ -102,32 +104,20 @@ export function EventDetail({ event: e, now, backHref }: { event: AuditEvent; no
         {e.targets.length === 0 ? (
           <p class="muted">No targets.</p>
         ) : (
-          <div class="table-wrap">
-            <table class="plain">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Type</th>
-                  <th scope="col">Id</th>
-                  <th scope="col">Metadata</th>
-                </tr>
-              </thead>
-              <tbody>
-                {e.targets.map((t) => (
-                  <tr>
-                    <td>{t.name ?? <span class="muted">—</span>}</td>
-                    <td>{t.type ?? <span class="muted">—</span>}</td>
-                    <td class="mono">
-                      {t.id || <span class="muted">—</span>} {t.id ? <CopyButton value={t.id} /> : null}
-                    </td>
-                    <td>
-                      <MetadataTable metadata={t.metadata} label="metadata" />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table columns={[{ label: 'Name' }, { label: 'Type' }, { label: 'Id' }, { label: 'Metadata' }]}>
+            {e.targets.map((t) => (
+              <tr>
+                <td>{t.name ?? <span class="muted">—</span>}</td>
+                <td>{t.type ?? <span class="muted">—</span>}</td>
+                <td class="mono">
+                  {t.id || <span class="muted">—</span>} {t.id ? <CopyButton value={t.id} /> : null}
+                </td>
+                <td>
+                  <MetadataTable metadata={t.metadata} label="metadata" />
+                </td>
+              </tr>
+            ))}
+          </Table>
         )}
       </section>
       <section class="card">

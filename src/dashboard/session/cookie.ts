@@ -1,20 +1,17 @@
-// Dashboard sessions: a signed, expiring cookie that also carries the CSRF token.
-// Signing key: SESSION_SECRET, or one derived from ADMIN_PASSWORD (changing the
-// password signs everybody out).
+// Dashboard sessions: an expiring session in a cookie signed with Hono's signed
+// cookies (HMAC-SHA256). Signing key: SESSION_SECRET, or one derived from
+// ADMIN_PASSWORD (changing the password signs everybody out).
 import type { Context } from 'hono';
-import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import type { AppEnv } from '../context';
-import { base64url, constantTimeEqual, hmacSha256, randomBase62 } from '../lib/crypto';
-import { AppError } from '../lib/errors';
+import { deleteCookie, getCookie, getSignedCookie, setSignedCookie } from 'hono/cookie';
+import type { AppEnv } from '../../context';
+import { base64url, randomBase62 } from '../../lib/crypto';
+import { AppError } from '../../lib/errors';
+import type { Session } from './model';
 
 export const SESSION_COOKIE = 'wm_session';
 export const SESSION_TTL_SECONDS = 12 * 60 * 60;
-
-export interface Session {
-  /** Expiry, epoch seconds. */
-  exp: number;
-  csrf: string;
-}
+/** Longer cookies are not ours: refused before any signature is computed. */
+const MAX_COOKIE_LENGTH = 1024;
 
 function signingSecret(c: Context<AppEnv>): string {
   const { SESSION_SECRET, ADMIN_PASSWORD } = c.env;
@@ -43,8 +40,7 @@ export const isSecureRequest = (c: Context<AppEnv>) => {
 export async function startSession(c: Context<AppEnv>): Promise<Session> {
   const session: Session = { exp: Math.floor(c.var.now() / 1000) + SESSION_TTL_SECONDS, csrf: randomBase62(32) };
   const payload = base64url(new TextEncoder().encode(JSON.stringify(session)));
-  const signature = await hmacSha256(signingSecret(c), payload);
-  setCookie(c, SESSION_COOKIE, `${payload}.${signature}`, {
+  await setSignedCookie(c, SESSION_COOKIE, payload, signingSecret(c), {
     httpOnly: true,
     sameSite: 'Lax',
     secure: isSecureRequest(c),
@@ -56,11 +52,9 @@ export async function startSession(c: Context<AppEnv>): Promise<Session> {
 
 export async function readSession(c: Context<AppEnv>): Promise<Session | null> {
   const cookie = getCookie(c, SESSION_COOKIE);
-  if (!cookie || cookie.length > 1024) return null;
-  const [payload, signature, extra] = cookie.split('.');
-  if (!payload || !signature || extra !== undefined) return null;
-  const expected = await hmacSha256(signingSecret(c), payload);
-  if (!(await constantTimeEqual(signature, expected))) return null;
+  if (!cookie || cookie.length > MAX_COOKIE_LENGTH) return null;
+  const payload = await getSignedCookie(c, signingSecret(c), SESSION_COOKIE);
+  if (!payload) return null;
   const session = decodePayload(payload);
   if (!session || session.exp * 1000 <= c.var.now()) return null;
   return session;
@@ -68,20 +62,4 @@ export async function readSession(c: Context<AppEnv>): Promise<Session | null> {
 
 export function endSession(c: Context<AppEnv>): void {
   deleteCookie(c, SESSION_COOKIE, { path: '/', secure: isSecureRequest(c) });
-}
-
-/**
- * CSRF check for state-changing requests: the form's `_csrf` field (or the
- * X-CSRF-Token header) must equal the token in the signed session, and the Origin,
- * when the browser sends one, must be ours.
- */
-export async function checkCsrf(c: Context<AppEnv>, session: Session, form: FormData | null): Promise<void> {
-  const origin = c.req.header('origin');
-  if (origin && origin !== new URL(c.req.url).origin) {
-    throw new AppError('forbidden', 'This request came from another site and was refused.');
-  }
-  const token = c.req.header('x-csrf-token') ?? (form?.get('_csrf') as string | null) ?? '';
-  if (!(await constantTimeEqual(token, session.csrf))) {
-    throw new AppError('forbidden', 'The form has expired. Reload the page and try again.');
-  }
 }

@@ -1,6 +1,7 @@
-// The page frame: the left-hand menu with the project switcher, and the main area.
+// The signed-in page frame: the left-hand menu with the project switcher, and the main area.
 import type { ComponentChildren } from 'preact';
-import type { Project } from '../projects/store';
+import type { Project } from '../../projects/store';
+import { Document } from './document';
 
 export type Section = 'events' | 'keys' | 'usage';
 
@@ -9,24 +10,6 @@ const SECTIONS: { id: Section; label: string; path: string }[] = [
   { id: 'keys', label: 'API Keys', path: 'keys' },
   { id: 'usage', label: 'Usage', path: 'usage' },
 ];
-
-export function Document({ title, children, bodyClass }: { title: string; children: ComponentChildren; bodyClass?: string }) {
-  return (
-    <html lang="en">
-      <head>
-        <meta charSet="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="htmx-config" content='{"includeIndicatorCSS": false}' />
-        <title>{`${title} · Waymark`}</title>
-        <link rel="stylesheet" href="/app.css" />
-        <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
-        <script src="/vendor/htmx.min.js" defer></script>
-        <script src="/app.js" defer></script>
-      </head>
-      <body class={bodyClass}>{children}</body>
-    </html>
-  );
-}
 
 export function Layout(props: {
   title: string;

@@ -1,0 +1,108 @@
+// The Audit Events Viewer page: search and filters (all in the URL) above the results.
+// One component tree serves the whole page, the results fragment (live search) and
+// the next rows (load more): see results.tsx.
+import { Results, type ViewerData } from './results';
+import { RANGE_PRESETS } from './viewer-params';
+
+export function EventsPage(d: ViewerData) {
+  const base = `/projects/${d.projectId}/events`;
+  const p = d.params;
+  const custom = p.from !== '' || p.to !== '';
+  return (
+    <>
+      <header class="page-head">
+        <h1>Events</h1>
+        <p class="sub">Who did what, to what, when and from where.</p>
+      </header>
+      <form
+        id="filters"
+        class="filters"
+        method="get"
+        action={base}
+        role="search"
+        hx-get={base}
+        hx-target="#results"
+        hx-swap="innerHTML"
+        hx-replace-url="true"
+        hx-trigger="input delay:150ms, change, submit"
+        hx-sync="this:replace"
+        hx-include="this"
+      >
+        <label class="search">
+          <span class="visually-hidden">Search events</span>
+          <input
+            type="search"
+            name="q"
+            value={p.q}
+            placeholder="Search a name, email, action or event id… (try actor:, action:user.*, after:7d, -word)"
+            autoComplete="off"
+            spellcheck={false}
+            autoFocus
+            data-testid="search"
+          />
+        </label>
+        <div class="filter-row">
+          <label>
+            <span>When</span>
+            <select name="range" data-testid="range">
+              {RANGE_PRESETS.map((r) => (
+                <option value={r.id} selected={r.id === p.range && !custom}>
+                  {r.label}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            <span>From (UTC)</span>
+            <input type="datetime-local" name="from" value={p.from} data-testid="from" />
+          </label>
+          <label>
+            <span>To (UTC)</span>
+            <input type="datetime-local" name="to" value={p.to} data-testid="to" />
+          </label>
+          <Picker name="action" label="Action" all="All actions" values={d.actions} selected={p.action} />
+          <label>
+            <span>Actor</span>
+            <input name="actor" value={p.actor} placeholder="Actor id or email" autoComplete="off" data-testid="actor" />
+          </label>
+          <Picker name="org" label="Organization" all="All organizations" values={d.organizations} selected={p.org} />
+          <label>
+            <span>Sort</span>
+            <select name="sort" data-testid="sort">
+              <option value="">Newest first</option>
+              <option value="relevance" selected={p.sort === 'relevance'}>
+                Best match
+              </option>
+            </select>
+          </label>
+          <noscript>
+            <button type="submit">Apply</button>
+          </noscript>
+          <a class="clear" href={base}>
+            Clear
+          </a>
+        </div>
+      </form>
+      <div id="results" aria-live="polite">
+        <Results {...d} />
+      </div>
+    </>
+  );
+}
+
+/** A filter picker over the values a project has seen (from the catalog). */
+function Picker(props: { name: string; label: string; all: string; values: string[]; selected: string }) {
+  return (
+    <label>
+      <span>{props.label}</span>
+      <select name={props.name} data-testid={props.name}>
+        <option value="">{props.all}</option>
+        {props.values.map((v) => (
+          <option value={v} selected={v === props.selected}>
+            {v}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}

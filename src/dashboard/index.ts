@@ -1,0 +1,33 @@
+// The dashboard: pages and fragments a person sees, one sub-app per section.
+// Sign-in and the project pages own top-level paths; each section of a project
+// lives under /projects/:pid/<section>.
+import { Hono } from 'hono';
+import type { AppEnv } from '../context';
+import { events } from './events';
+import { keys } from './keys';
+import { projects } from './projects';
+import { session } from './session';
+import { usage } from './usage';
+
+export { dashboardError } from './error';
+
+export const dashboard = new Hono<AppEnv>();
+
+dashboard.route('/', session);
+dashboard.route('/', projects);
+dashboard.route('/projects/:pid/events', events);
+dashboard.route('/projects/:pid/keys', keys);
+dashboard.route('/projects/:pid/usage', usage);
+
+/**
+ * What the mounted routes own: a fixed path (`/login`) owns itself, a path with a
+ * parameter owns everything below its fixed start (`/projects/:pid/keys` owns `/projects/`).
+ */
+const owned = dashboard.routes.map(({ path }) => {
+  const param = path.search(/\/[:*]/);
+  return param < 0 ? { exact: path } : { prefix: path.slice(0, param + 1) };
+});
+
+/** Paths the dashboard owns: their errors render as HTML. */
+export const isDashboardPath = (path: string) =>
+  owned.some((o) => (o.exact !== undefined ? path === o.exact : path.startsWith(o.prefix!)));
