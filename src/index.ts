@@ -1,5 +1,6 @@
 // Waymark: assembles the Worker. The API (JSON) and the dashboard (HTML) share one
 // app, one error type and one error handler that answers in the caller's format.
+import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
 import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
@@ -50,7 +51,7 @@ app.use(async (c, next) => {
 // the local set-up, and the benchmark's floor.
 app.get('/livez', (c) => c.json({ ok: true }));
 app.get('/healthz', async (c) => {
-  await c.env.DB.prepare('SELECT 1').first();
+  await c.var.db.run(sql`SELECT 1`);
   return c.json({ ok: true });
 });
 app.route('/', api);

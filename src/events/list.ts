@@ -2,7 +2,7 @@
 // run the scope its plan names with one executor (by time, through the newest-matches
 // window, or by relevance), falling back to metadata when names and the rest find nothing.
 import { and } from 'drizzle-orm';
-import type { Db } from '../lib/db';
+import { explain, type Db } from '../lib/db';
 import { knownActions } from './catalog';
 import { events } from './schema';
 import { listByRelevance } from './search/by-relevance';
@@ -56,8 +56,7 @@ export async function listEvents(db: Db, query: EventQuery): Promise<EventPage> 
 /** The query plan SQLite picks for a list's first page by time: for tests and the benchmark. */
 export async function explainList(db: Db, query: EventQuery): Promise<string[]> {
   const plan = await planFor(db, query);
-  const built = timeQuery(db, scopeConditions(plan.projectId, plan.primary), plan.order === 'desc', plan.limit + 1).toSQL();
-  const rows = await db.$client.prepare(`EXPLAIN QUERY PLAN ${built.sql}`).bind(...built.params).all<{ detail: string }>();
-  return rows.results.map((r) => r.detail);
+  const page = timeQuery(db, scopeConditions(plan.projectId, plan.primary), plan.order === 'desc', plan.limit + 1);
+  return explain(db, page);
 }
 

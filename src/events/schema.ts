@@ -1,6 +1,7 @@
-// drizzle table definitions mirroring migrations/ (the SQL files are the source of
-// truth; the FTS5 table is raw SQL because drizzle has no virtual tables).
-import { integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+// drizzle's typed view of `events`, the one table queried through drizzle's query
+// builder. The SQL files in migrations/ are the source of truth for every table (the
+// FTS5 index, the targets, catalog, idempotency, usage and sign-in tables are raw SQL).
+import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
 export const events = sqliteTable('events', {
   seq: integer('seq').primaryKey(),
@@ -22,30 +23,3 @@ export const events = sqliteTable('events', {
   data: text('data').notNull(),
   raw: text('raw').notNull(),
 });
-
-export const eventTargets = sqliteTable(
-  'event_targets',
-  {
-    projectId: text('project_id').notNull(),
-    targetId: text('target_id').notNull(),
-    targetType: text('target_type'),
-    targetName: text('target_name'),
-    eventSeq: integer('event_seq').notNull(),
-    position: integer('position').notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.projectId, t.targetId, t.eventSeq, t.position] })],
-);
-
-export const idempotencyKeys = sqliteTable(
-  'idempotency_keys',
-  {
-    projectId: text('project_id').notNull(),
-    keyHash: text('key_hash').notNull(),
-    fingerprint: text('fingerprint').notNull(),
-    owner: text('owner').notNull(),
-    status: integer('status').notNull(),
-    response: text('response').notNull(),
-    createdAt: integer('created_at').notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.projectId, t.keyHash] })],
-);

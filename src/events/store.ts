@@ -1,7 +1,7 @@
 // Event storage in D1: the atomic write (events + FTS rows + targets + idempotency
 // claim in one batch), and reading one event back. Lists and search: list.ts.
 import { and, eq, sql, type SQL } from 'drizzle-orm';
-import { statement, type Db } from '../lib/db';
+import { batch, statement, type Db } from '../lib/db';
 import { EVENT_ID_PATTERN, newId } from '../lib/ids';
 import { IDEMPOTENCY_TTL_MS } from './limits';
 import type { AuditEvent, NewEvent } from './model';
@@ -174,7 +174,7 @@ export async function settleWrite(db: Db, plan: WritePlan, results: D1Result[]):
 /** Writes events atomically in one D1 batch (see writeStatements). */
 export async function writeEvents(db: Db, input: WriteInput): Promise<WriteResult> {
   const plan = planWrite(input);
-  return settleWrite(db, plan, await db.$client.batch(writeStatements(db, plan)));
+  return settleWrite(db, plan, await batch(db, writeStatements(db, plan)));
 }
 
 /** Deletes idempotency records older than their 24-hour life, a bounded number at a time. */

@@ -1,6 +1,7 @@
-// The one way Waymark reaches D1: drizzle for typed queries, and `statement()` to turn a
-// drizzle `sql` fragment into a D1 prepared statement for `batch()` (drizzle's own batch
-// loses the prepared statement of a raw `sql` query with parameters).
+// How Waymark reaches D1, two ways only: drizzle (its query builder or its `sql` template
+// through db.all/get/run) for one query, and `batch()` of `statement()`s for writes that
+// belong together (drizzle's own batch loses the prepared statement of a raw `sql` query
+// with parameters, so a batch goes through D1's batch() directly).
 import type { SQL } from 'drizzle-orm';
 import type { DrizzleD1Database } from 'drizzle-orm/d1';
 import { SQLiteAsyncDialect } from 'drizzle-orm/sqlite-core';
@@ -15,7 +16,14 @@ export function statement(db: Db, query: SQL): D1PreparedStatement {
   return db.$client.prepare(q.sql).bind(...q.params);
 }
 
-/** The SQL text and parameters of a fragment (for EXPLAIN QUERY PLAN and the benchmark). */
-export function toQuery(query: SQL): { sql: string; params: unknown[] } {
-  return dialect.sqlToQuery(query);
+/** Runs statements as one D1 batch: one transaction, one round trip. */
+export function batch(db: Db, statements: D1PreparedStatement[]): Promise<D1Result[]> {
+  return db.$client.batch(statements);
+}
+
+/** The plan SQLite picks for a query (tests and the benchmark assert that lists use their indexes). */
+export async function explain(db: Db, query: { toSQL(): { sql: string; params: unknown[] } }): Promise<string[]> {
+  const built = query.toSQL();
+  const rows = await db.$client.prepare(`EXPLAIN QUERY PLAN ${built.sql}`).bind(...built.params).all<{ detail: string }>();
+  return rows.results.map((r) => r.detail);
 }

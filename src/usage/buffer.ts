@@ -2,7 +2,7 @@
 // FLUSH_DELAY_MS, by the request that opened the window (from its own waitUntil, so
 // the write belongs to a live request). Counting then costs no D1 write on any
 // request's path; the counters are atomic upserts, so concurrency loses nothing.
-import type { Db } from '../lib/db';
+import { batch, type Db } from '../lib/db';
 import { failureStatement, statusClass, usageStatement, utcDay, type FailureRecord, type UsageHit } from './store';
 
 export const FLUSH_DELAY_MS = 500;
@@ -37,7 +37,7 @@ export async function flushUsage(db: Db): Promise<void> {
       m.events += h.events;
     } else merged.set(key, { ...h, requests: 1 });
   }
-  await db.$client.batch([
+  await batch(db, [
     ...[...merged.values()].map((h) => usageStatement(db, h, h.requests)),
     ...takenFailures.map((f) => failureStatement(db, f)),
   ]);

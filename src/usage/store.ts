@@ -1,7 +1,7 @@
 // API usage counters and the log of recent failures. Counters are atomic upserts, so
 // concurrent requests never lose a count; buffer.ts batches them off the request path.
 import { sql } from 'drizzle-orm';
-import type { Db } from '../lib/db';
+import { batch, statement, type Db } from '../lib/db';
 
 /** Failures kept per project; older ones are deleted by the hourly job. */
 export const MAX_FAILURES_KEPT = 200;
@@ -20,13 +20,13 @@ export const statusClass = (status: number) => (status >= 500 ? '5xx' : status >
 
 /** The counter upsert: adds `requests` requests and the hit's events to its day's row. */
 export function usageStatement(db: Db, hit: UsageHit, requests = 1): D1PreparedStatement {
-  return db.$client
-    .prepare(
-      `INSERT INTO usage_daily (project_id, day, endpoint, status_class, requests, events) VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT (project_id, day, endpoint, status_class)
-       DO UPDATE SET requests = requests + excluded.requests, events = events + excluded.events`,
-    )
-    .bind(hit.projectId, utcDay(hit.at), hit.endpoint, statusClass(hit.status), Math.max(1, Math.floor(requests)), hit.events);
+  return statement(
+    db,
+    sql`INSERT INTO usage_daily (project_id, day, endpoint, status_class, requests, events)
+      VALUES (${hit.projectId}, ${utcDay(hit.at)}, ${hit.endpoint}, ${statusClass(hit.status)}, ${Math.max(1, Math.floor(requests))}, ${hit.events})
+      ON CONFLICT (project_id, day, endpoint, status_class)
+      DO UPDATE SET requests = requests + excluded.requests, events = events + excluded.events`,
+  );
 }
 
 export interface FailureRecord {
@@ -41,11 +41,11 @@ export interface FailureRecord {
 }
 
 export function failureStatement(db: Db, f: FailureRecord): D1PreparedStatement {
-  return db.$client
-    .prepare(
-      'INSERT INTO usage_failures (project_id, at, method, path, status, code, message, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-    )
-    .bind(f.projectId, f.at, f.method, f.path.slice(0, 512), f.status, f.code, f.message?.slice(0, 1000) ?? null, f.requestId);
+  return statement(
+    db,
+    sql`INSERT INTO usage_failures (project_id, at, method, path, status, code, message, request_id)
+      VALUES (${f.projectId}, ${f.at}, ${f.method}, ${f.path.slice(0, 512)}, ${f.status}, ${f.code}, ${f.message?.slice(0, 1000) ?? null}, ${f.requestId})`,
+  );
 }
 
 export interface UsageDay {
@@ -69,10 +69,11 @@ export async function recentFailures(db: Db, projectId: string, limit = 25): Pro
 
 /** Keeps the failure log bounded: the newest MAX_FAILURES_KEPT per project, nothing older than 30 days. */
 export async function pruneFailures(db: Db, now: number): Promise<void> {
-  await db.$client.batch([
-    db.$client.prepare('DELETE FROM usage_failures WHERE at < ?').bind(now - USAGE_DAYS * 86_400_000),
-    db.$client.prepare(
-      `DELETE FROM usage_failures WHERE id IN (
+  await batch(db, [
+    statement(db, sql`DELETE FROM usage_failures WHERE at < ${now - USAGE_DAYS * 86_400_000}`),
+    statement(
+      db,
+      sql`DELETE FROM usage_failures WHERE id IN (
          SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY project_id ORDER BY at DESC) AS n FROM usage_failures)
          WHERE n > ${MAX_FAILURES_KEPT})`,
     ),

@@ -1,0 +1,84 @@
+// D1 round trips per request, counted through a wrapper around the real binding: a
+// search, a list page, a cursor page, one event, a single-event write and a batch
+// each cost one. (Key lookups come from KV and the isolate's memory; usage counts are
+// written in the background, once per 500 ms.)
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
+import { beforeAll, describe, expect, it } from 'vitest';
+import worker from '../../src/index';
+import { countingD1 } from './d1-counter';
+import { auditLogBody, call, DEFAULT_KEY, legacyEvent } from './helpers';
+
+const counter = countingD1(env.DB);
+const countedEnv = { ...env, DB: counter.db };
+
+async function roundTrips(method: string, path: string, body?: unknown): Promise<{ status: number; trips: number; json: any }> {
+  const headers: Record<string, string> = { authorization: `Bearer ${DEFAULT_KEY}` };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const request = new Request(`http://waymark.test${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const ctx = createExecutionContext();
+  counter.reset();
+  const response = await worker.fetch(request, countedEnv, ctx);
+  const json = await response.json();
+  const trips = counter.count();
+  await waitOnExecutionContext(ctx);
+  return { status: response.status, trips, json };
+}
+
+let ids: string[] = [];
+
+beforeAll(async () => {
+  const events = Array.from({ length: 30 }, (_, i) =>
+    legacyEvent({ group: i % 2 ? 'org_even' : 'org_odd', actor_name: `Trip Walker ${i}`, action: i % 3 ? 'user.signed_in' : 'doc.viewed' }),
+  );
+  const r = await call('POST', '/events/batch', { body: { events } });
+  expect(r.status, r.text).toBe(201);
+  ids = r.body.ids;
+  // Warm the isolate (bootstrap, key memory, the project's action catalog) the way a
+  // running Worker is warm; the counts below are the steady state.
+  await roundTrips('GET', '/events?search=user.signed_in%20walker');
+});
+
+describe('one D1 round trip per request', () => {
+  it.each([
+    ['a list page', '/events?limit=5'],
+    ['a filtered list page', '/events?group=org_even&action=user.signed_in&limit=5'],
+    ['a search (newest first)', '/events?search=walker&limit=5'],
+    ['a search with a known action', '/events?search=user.signed_in%20walker&limit=5'],
+    ['a relevance search', '/events?search=walker&order=relevance&limit=5'],
+    ['an Audit Logs list', '/audit_logs/events?organization_id=org_even&limit=5'],
+  ])('%s', async (_name, path) => {
+    const r = await roundTrips('GET', path);
+    expect(r.status, JSON.stringify(r.json)).toBe(200);
+    expect(r.json.data.length).toBeGreaterThan(0);
+    expect(r.trips).toBe(1);
+  });
+
+  it('a cursor page (the cursor position is read inside the page query)', async () => {
+    const first = await roundTrips('GET', '/events?limit=5');
+    const next = await roundTrips('GET', `/events?limit=5&after=${first.json.list_metadata.after}`);
+    expect(next.json.data.length).toBe(5);
+    expect(next.trips).toBe(1);
+  });
+
+  it('one event by id', async () => {
+    const r = await roundTrips('GET', `/events/${ids[3]}`);
+    expect(r.status).toBe(200);
+    expect(r.trips).toBe(1);
+  });
+
+  it('a batch write', async () => {
+    const r = await roundTrips('POST', '/events/batch', { events: [legacyEvent(), legacyEvent()] });
+    expect(r.status, JSON.stringify(r.json)).toBe(201);
+    expect(r.trips).toBe(1);
+  });
+
+  it('a single-event write', async () => {
+    const legacy = await roundTrips('POST', '/events', legacyEvent());
+    expect(legacy.status).toBe(201);
+    expect(legacy.trips).toBe(1);
+    const auditLogs = await roundTrips('POST', '/audit_logs/events', auditLogBody());
+    expect(auditLogs.status).toBe(200);
+    expect(auditLogs.trips).toBe(1);
+  });
+});
