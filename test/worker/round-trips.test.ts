@@ -61,6 +61,14 @@ describe('one D1 round trip per request', () => {
     expect(next.trips).toBe(1);
   });
 
+  it('a relevance cursor page (the cursor score is read inside the page query)', async () => {
+    const first = await roundTrips('GET', '/events?search=walker&order=relevance&limit=5');
+    const next = await roundTrips('GET', `/events?search=walker&order=relevance&limit=5&after=${first.json.list_metadata.after}`);
+    expect(next.json.data.length).toBe(5);
+    expect(next.json.data.map((e: { id: string }) => e.id)).not.toContain(first.json.data[0].id);
+    expect(next.trips).toBe(1);
+  });
+
   it('one event by id', async () => {
     const r = await roundTrips('GET', `/events/${ids[3]}`);
     expect(r.status).toBe(200);

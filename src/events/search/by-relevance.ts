@@ -1,13 +1,13 @@
 // Executor: best match first (bm25 with column weights; lower is better), ties newest
 // first, among the newest RELEVANCE_WINDOW matches: bm25 over every match of a common
 // word would cost more than a person waits for. The `after` cursor is still an event
-// id: its score is recomputed for the same search.
+// id: its score is recomputed for the same search, inside the page's statement.
 import { and, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../lib/db';
 import { AppError } from '../../lib/errors';
 import type { ListRow } from '../rows';
 import { events } from '../schema';
-import { cursorPosition } from './cursor';
+import { checkCursor, checkCursorShape } from './cursor';
 import { BM25_WEIGHTS } from './fts';
 import { forwardPage, PAGE_COLUMNS, type EventPage } from './page';
 import type { Plan, Scope } from './plan';
@@ -28,13 +28,11 @@ export async function listByRelevance(db: Db, plan: Plan, scope: Scope & { match
   const window = sql`(SELECT min(r) FROM (SELECT rowid AS r FROM events_fts WHERE events_fts MATCH ${match} ORDER BY rowid DESC LIMIT ${RELEVANCE_WINDOW}))`;
   let keyset: SQL = sql`1 = 1`;
   if (plan.after !== undefined) {
-    const pos = await cursorPosition(db, plan.projectId, plan.after, 'after');
-    const row = await db.get<{ score: number } | undefined>(
-      // D1 binds JS numbers as REAL, and FTS5 ignores a REAL rowid constraint: cast it.
-      sql`SELECT ${BM25} AS score FROM events_fts WHERE events_fts MATCH ${match} AND rowid = CAST(${pos.seq} AS INTEGER)`,
-    );
-    if (!row) return { events: [], before: plan.after, after: null };
-    keyset = sql`(f.score > ${row.score} OR (f.score = ${row.score} AND ${events.seq} < ${pos.seq}))`;
+    await checkCursorShape(db, plan.projectId, plan.after, 'after');
+    // The cursor's score for the same search, read inside the page's statement (one round trip).
+    const seq = sql`(SELECT c.seq FROM events AS c WHERE c.id = ${plan.after} AND c.project_id = ${plan.projectId})`;
+    const score = sql`(SELECT ${BM25} FROM events_fts WHERE events_fts MATCH ${match} AND rowid = ${seq})`;
+    keyset = sql`(f.score > ${score} OR (f.score = ${score} AND ${events.seq} < ${seq}))`;
   }
   const rows = await db.all<ListRow>(sql`
     SELECT ${PAGE_COLUMNS}
@@ -43,5 +41,7 @@ export async function listByRelevance(db: Db, plan: Plan, scope: Scope & { match
     WHERE ${and(...conditionsBesideMatch(plan.projectId, scope))} AND ${keyset}
     ORDER BY f.score, ${events.seq} DESC
     LIMIT ${plan.limit + 1}`);
+  // An empty page after a cursor: a 422 when it is not an event here (else the search ended).
+  if (rows.length === 0 && plan.after !== undefined) await checkCursor(db, plan.projectId, plan.after, 'after');
   return forwardPage(rows, plan.limit, plan.after);
 }
