@@ -1,5 +1,6 @@
 // Reading a request body as JSON without trusting its size, encoding or syntax.
 import { AppError } from '../lib/errors';
+import { pathString } from '../events/validate';
 
 export interface JsonBody {
   value: unknown;
@@ -39,10 +40,56 @@ export async function readJsonBody(req: Request, maxBytes: number): Promise<Json
     throw new AppError('invalid_json', 'Request body is not valid UTF-8.');
   }
   if (text.trim() === '') throw new AppError('invalid_json', 'Request body is empty; send a JSON object.');
+  let value: unknown;
   try {
-    return { value: JSON.parse(text), text };
+    value = JSON.parse(text);
   } catch (err) {
     const detail = err instanceof Error ? err.message.slice(0, 200) : 'syntax error';
     throw new AppError('invalid_json', `Request body is not valid JSON: ${detail}`);
   }
+  const ill = illFormedPath(value);
+  if (ill) {
+    const field = pathString(ill) || 'body';
+    throw new AppError('validation_failed', 'Validation failed.', {
+      problems: [{ path: ill, kind: 'invalid', message: `${field} must be well-formed Unicode (it holds a lone surrogate)` }],
+    });
+  }
+  return { value, text };
+}
+
+/** A lone UTF-16 surrogate (a `\ud800` escape with no partner): text no store can keep as it was sent. */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
+/**
+ * The path of a key or string that is not well-formed Unicode, or null. Iterative and
+ * linear (each node keeps a link to its parent, not a copy of its path): a body may
+ * nest as deep as JSON.parse allows.
+ */
+function illFormedPath(root: unknown): (string | number)[] | null {
+  interface Node {
+    value: unknown;
+    key: string | number | null;
+    parent: Node | null;
+  }
+  const pathOf = (n: Node | null, last?: string): (string | number)[] => {
+    const out: (string | number)[] = last === undefined ? [] : [last];
+    for (let at = n; at && at.key !== null; at = at.parent) out.push(at.key);
+    return out.reverse();
+  };
+  const stack: Node[] = [{ value: root, key: null, parent: null }];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    const { value } = node;
+    if (typeof value === 'string') {
+      if (LONE_SURROGATE.test(value)) return pathOf(node);
+    } else if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], key: i, parent: node });
+    } else if (typeof value === 'object' && value !== null) {
+      for (const [k, v] of Object.entries(value)) {
+        if (LONE_SURROGATE.test(k)) return pathOf(node, k);
+        stack.push({ value: v, key: k, parent: node });
+      }
+    }
+  }
+  return null;
 }

@@ -4,7 +4,7 @@ import type { Context } from 'hono';
 import type { AppEnv } from '../context';
 import { AppError, type Problem } from '../lib/errors';
 import { sha256Hex } from '../lib/crypto';
-import { MAX_BATCH_EVENTS } from '../events/limits';
+import { MAX_BATCH_EVENTS, MAX_EVENT_BYTES } from '../events/limits';
 import type { NewEvent } from '../events/model';
 import { writeEvents, type IdempotencyClaim, type StoredResponse } from '../events/store';
 
@@ -88,10 +88,22 @@ export function parseBatch(
 ): { events: NewEvent[]; problems: Problem[] } {
   const events: NewEvent[] = [];
   const problems: Problem[] = [];
+  const tooLarge: Problem[] = [];
   items.forEach((item, i) => {
     const parsed = parseOne(item);
-    if (parsed.ok) events.push(parsed.event);
-    else problems.push(...parsed.problems.map((p) => ({ ...p, path: ['events', i, ...p.path] })));
+    if (!parsed.ok) problems.push(...parsed.problems.map((p) => ({ ...p, path: ['events', i, ...p.path] })));
+    else if (utf8Length(parsed.event.raw) > MAX_EVENT_BYTES) {
+      tooLarge.push({ path: ['events', i], kind: 'invalid', message: `events[${i}] is larger than the ${MAX_EVENT_BYTES / 1024} KB limit for one event` });
+    } else events.push(parsed.event);
   });
-  return { events, problems };
+  if (tooLarge.length > 0 && problems.length === 0) {
+    throw new AppError('payload_too_large', `An event is larger than the ${MAX_EVENT_BYTES / 1024} KB limit for one event.`, { problems: tooLarge });
+  }
+  return { events, problems: [...problems, ...tooLarge] };
+}
+
+/** UTF-8 length without encoding when the answer is clear from the UTF-16 length. */
+function utf8Length(s: string): number {
+  if (s.length * 3 <= MAX_EVENT_BYTES) return s.length;
+  return new TextEncoder().encode(s).length;
 }

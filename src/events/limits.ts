@@ -26,6 +26,12 @@ export const MIN_OCCURRED_AT = 0;
 export const MAX_SINGLE_BODY_BYTES = 256 * 1024;
 export const MAX_BATCH_BODY_BYTES = 8 * 1024 * 1024;
 export const MAX_BATCH_EVENTS = 1000;
+/**
+ * One event as sent (its raw JSON, UTF-8) may be at most this large, in a batch as
+ * alone: a stored row keeps it about twice over (as sent, and as the model), and D1
+ * refuses a row or a bound value over 2 MB.
+ */
+export const MAX_EVENT_BYTES = MAX_SINGLE_BODY_BYTES;
 
 /** List reads. */
 export const DEFAULT_LIST_LIMIT = 10;

@@ -44,8 +44,12 @@ export function parseIsoDateTime(value: string): number | null {
   const hour = Number(h), minute = Number(mi), second = Number(s);
   if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) return null;
   const ms = Math.floor(Number(`0.${frac}`) * 1000);
-  const base = Date.UTC(year, month - 1, day, hour, minute, second, ms);
-  const check = new Date(base);
+  // Not Date.UTC(year, …): it reads the years 0–99 as 1900–1999.
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  date.setUTCHours(hour, minute, second, ms);
+  const base = date.getTime();
+  const check = date;
   if (check.getUTCDate() !== day || check.getUTCMonth() !== month - 1) return null;
   let offsetMinutes = 0;
   if (zone && zone !== 'Z' && zone !== 'z') {

@@ -15,3 +15,6 @@ export function newId(kind: keyof typeof ID_PREFIX, now: number = Date.now()): s
 }
 
 export const EVENT_ID_PATTERN = /^evt_[0-9A-HJKMNP-TV-Z]{26}$/i;
+
+/** A project id: `proj_` and a ULID, or a fixed name such as `proj_default`. */
+export const PROJECT_ID_PATTERN = /^proj_[0-9A-Za-z_]{1,40}$/;

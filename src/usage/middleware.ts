@@ -1,7 +1,9 @@
 // Counts every API request whose key names a project (revoked keys included, so a
 // developer sees those 401s too), with the events it wrote, after the response: the
 // counts go to the isolate's buffer (buffer.ts), never onto the request's own path.
+import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
+import { matchedRoutes } from 'hono/route';
 import type { AppEnv } from '../context';
 import { bufferUsage } from './buffer';
 import type { FailureRecord } from './store';
@@ -13,7 +15,7 @@ export const trackUsage = createMiddleware<AppEnv>(async (c, next) => {
   const status = c.res.status;
   const db = c.var.db;
   const at = c.var.now();
-  const route = `${c.req.method} ${normalisePath(new URL(c.req.url).pathname)}`;
+  const route = endpointName(c);
   let failure: FailureRecord | null = null;
   if (status >= 400) {
     let code: string | null = null;
@@ -39,7 +41,15 @@ export const trackUsage = createMiddleware<AppEnv>(async (c, next) => {
   }
 });
 
-/** Collapses ids in paths so usage groups by endpoint: /events/evt_… → /events/:id. */
-export function normalisePath(path: string): string {
-  return path.replace(/\/(evt|audit_log_export)_[0-9A-Za-z]+/g, '/:id');
+/** What every request to a path no route serves is counted under (so usage rows stay few and totals exact). */
+export const UNKNOWN_PATH = '(unknown path)';
+
+/**
+ * The endpoint a request is counted under: its method and the path pattern of the
+ * route that served it (`GET /events/:id`), never the raw path, so the number of
+ * usage rows is bounded by the routes that exist.
+ */
+function endpointName(c: Context<AppEnv>): string {
+  const route = matchedRoutes(c).filter((r) => r.method !== 'ALL').at(-1);
+  return `${c.req.method} ${route ? route.path : UNKNOWN_PATH}`;
 }

@@ -61,6 +61,8 @@ events.get('/:eid', requireSession, async (c) => {
   if (!event) throw new AppError('not_found', 'No event with that id in this project.');
   const referer = c.req.header('referer');
   const list = `/projects/${ctx.project.id}/events`;
-  const back = referer && new URL(referer, c.req.url).pathname === list ? new URL(referer).pathname + new URL(referer).search : list;
+  // Back to the list the person came from (with its filters), when they came from it.
+  const from = referer ? URL.parse(referer, c.req.url) : null;
+  const back = from && from.origin === new URL(c.req.url).origin && from.pathname === list ? from.pathname + from.search : list;
   return sendSectionPage(c, ctx, 'events', event.action, <EventDetail event={event} now={c.var.now()} backHref={back} />);
 });

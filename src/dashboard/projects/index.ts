@@ -6,6 +6,7 @@ import { hasEvents } from '../../events/catalog';
 import { DEFAULT_PROJECT, DEMO_PROJECT } from '../../projects/bootstrap';
 import { createProject } from '../../projects/store';
 import { requireSession } from '../session/require-session';
+import { loadProject } from './section-page';
 
 export const projects = new Hono<AppEnv>();
 
@@ -20,4 +21,7 @@ projects.post('/projects', requireSession, async (c) => {
   return c.redirect(`/projects/${project.id}/keys`, 303);
 });
 
-projects.get('/projects/:pid', requireSession, (c) => c.redirect(`/projects/${c.req.param('pid')}/events`, 303));
+projects.get('/projects/:pid', requireSession, async (c) => {
+  const { project } = await loadProject(c);
+  return c.redirect(`/projects/${project.id}/events`, 303);
+});

@@ -4,11 +4,10 @@ import type { Context } from 'hono';
 import type { VNode } from 'preact';
 import type { AppEnv } from '../../context';
 import { AppError } from '../../lib/errors';
+import { PROJECT_ID_PATTERN } from '../../lib/ids';
 import { getProject, listProjects, type Project } from '../../projects/store';
 import { Layout, type Section } from '../components/layout';
 import { sendHtml } from '../render';
-
-const PROJECT_ID = /^proj_[0-9A-Za-z_]{1,40}$/;
 
 export interface ProjectContext {
   project: Project;
@@ -18,7 +17,7 @@ export interface ProjectContext {
 /** The project of the `:pid` path parameter, and all projects for the switcher. */
 export async function loadProject(c: Context<AppEnv>): Promise<ProjectContext> {
   const id = c.req.param('pid') ?? '';
-  const [project, projects] = await Promise.all([PROJECT_ID.test(id) ? getProject(c.env.KV, id) : null, listProjects(c.env.KV)]);
+  const [project, projects] = await Promise.all([PROJECT_ID_PATTERN.test(id) ? getProject(c.env.KV, id) : null, listProjects(c.env.KV)]);
   if (!project) throw new AppError('not_found', 'No such project.');
   return { project, projects: projects.some((p) => p.id === project.id) ? projects : [...projects, project] };
 }

@@ -1,6 +1,6 @@
 // A plan's filters and FTS expressions as SQL conditions on `events`. Every executor
 // builds its WHERE clause here, so each filter has one rendering.
-import { and, eq, gt, gte, inArray, lt, lte, notInArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, eq, gt, gte, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import { events } from '../schema';
 import type { EventField, Filter, Scope, TargetField } from './plan';
 
@@ -23,14 +23,24 @@ export function prefixEnd(prefix: string): string {
   return prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
 }
 
+/**
+ * A list of values as one bound parameter (a JSON array read by json_each), so any
+ * number of filter values stays inside D1's 100 bound parameters per statement. A
+ * single value stays a plain parameter.
+ */
+function valueList(values: string[]): SQL {
+  if (values.length === 1) return sql`(${values[0]})`;
+  return sql`(SELECT value FROM json_each(${JSON.stringify(values)}))`;
+}
+
 function filterCondition(projectId: string, f: Filter): SQL {
   switch (f.kind) {
     case 'in':
-      return inArray(COLUMN[f.field], f.values);
+      return sql`${COLUMN[f.field]} IN ${valueList(f.values)}`;
     case 'notIn':
-      return notInArray(COLUMN[f.field], f.values);
+      return sql`${COLUMN[f.field]} NOT IN ${valueList(f.values)}`;
     case 'target':
-      return sql`${events.seq} IN (SELECT event_seq FROM event_targets WHERE project_id = ${projectId} AND ${sql.raw(TARGET_COLUMN[f.field])} IN ${f.values})`;
+      return sql`${events.seq} IN (SELECT event_seq FROM event_targets WHERE project_id = ${projectId} AND ${sql.raw(TARGET_COLUMN[f.field])} IN ${valueList(f.values)})`;
     case 'prefix':
       return or(...f.prefixes.map((p) => and(gte(events.action, p), lt(events.action, prefixEnd(p)))))!;
     case 'time': {

@@ -1,0 +1,96 @@
+// Defects a hostile test found (issue: hardening), each pinned by a test that failed
+// before its fix: what was sent, and what must happen instead.
+import { env, exports } from 'cloudflare:workers';
+import { describe, expect, it } from 'vitest';
+import { auditLogBody, call, legacyEvent } from './helpers';
+
+const ORIGIN = 'http://waymark.test';
+const page = (path: string, init: RequestInit = {}) => exports.default.fetch(new Request(`${ORIGIN}${path}`, { redirect: 'manual', ...init }));
+
+async function signIn(): Promise<string> {
+  const res = await page('/login', {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'cf-connecting-ip': '198.51.100.77', origin: ORIGIN },
+    body: 'password=test-admin-password&next=%2F',
+  });
+  expect(res.status).toBe(303);
+  return res.headers.get('set-cookie')!.split(';')[0];
+}
+
+describe('years 0070 to 0099 are not read as 1970 to 1999', () => {
+  it('an event dated 0075 is refused as before 1970, not stored as 1975', async () => {
+    const r = await call('POST', '/events', { body: legacyEvent({ occurred_at: '0075-06-01T00:00:00Z' }) });
+    expect(r.status).toBe(422);
+    expect(JSON.stringify(r.body.errors)).toContain('before 1970');
+  });
+
+  it('a filter dated 0099 means the year 99', async () => {
+    const r = await call('GET', `/events?occurred_at_lt=${encodeURIComponent('0099-01-01T00:00:00Z')}`);
+    expect(r.status, r.text).toBe(200);
+    expect(r.body.data).toEqual([]);
+  });
+});
+
+describe('text that is not well-formed Unicode is refused, not half-stored', () => {
+  it.each([
+    ['legacy actor_id', '/events', () => legacyEvent({ actor_id: 'user_\ud800' })],
+    ['audit logs actor id', '/audit_logs/events', () => auditLogBody({ actor: { id: 'user_\udc00x', type: 'user' } })],
+    ['metadata value', '/events', () => legacyEvent({ metadata: { note: 'a\ud83d' } })],
+  ])('%s with a lone surrogate: a 4xx naming the field', async (_name, path, body) => {
+    const r = await call('POST', path, { body: body() });
+    expect([400, 422]).toContain(r.status);
+    expect(r.text).toMatch(/Unicode/);
+  });
+});
+
+describe('array filters take as many values as documented', () => {
+  it('100 values in each of three filters: 200, not a 500', async () => {
+    const values = (name: string) => Array.from({ length: 100 }, (_, i) => `${name}=v${i}`).join('&');
+    const r = await call('GET', `/events?${values('group')}&${values('actor_id')}&${values('target_id')}`);
+    expect(r.status, r.text).toBe(200);
+  });
+});
+
+describe('an event too large for one database row', () => {
+  it('is refused with a 413 naming the event, before anything is written', async () => {
+    const meta = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, '"'.repeat(500)]));
+    const targets = Array.from({ length: 40 }, (_, i) => ({ id: `t${i}`, type: 'thing', metadata: meta }));
+    const big = auditLogBody({ targets, metadata: meta, actor: { id: 'user_big', type: 'user', metadata: meta } });
+    const small = auditLogBody({ actor: { id: 'user_small_before_big', type: 'user' } });
+    const r = await call('POST', '/audit_logs/events/batch', { body: { events: [small, big] } });
+    expect(r.status, r.text.slice(0, 300)).toBe(413);
+    expect(r.text).toContain('events[1]');
+    const listed = await call('GET', '/audit_logs/events?actor_ids=user_small_before_big');
+    expect(listed.body.data).toEqual([]);
+  });
+});
+
+describe('dashboard paths and headers that once answered 500', () => {
+  it('a relative Referer on an event page', async () => {
+    const cookie = await signIn();
+    const r = await call('POST', '/events', { body: legacyEvent(), key: 'sk_test_DemoDemoDemoDemoDemoDemoDemo0002' });
+    const res = await page(`/projects/proj_demo/events/${r.body.id}`, { headers: { cookie, referer: '/projects/proj_demo/events?q=x' } });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('href="/projects/proj_demo/events?q=x"');
+  });
+
+  it.each(['%0a', '%0d', '%00', '%0d%0aSet-Cookie:%20x=1'])('/projects/%s is a 404 page', async (bad) => {
+    const cookie = await signIn();
+    for (const path of [`/projects/${bad}`, `/projects/${bad}/events`, `/projects/${bad}/keys`]) {
+      const res = await page(path, { headers: { cookie } });
+      expect(res.status, path).toBe(404);
+      expect(res.headers.get('set-cookie')).toBeNull();
+    }
+  });
+});
+
+describe('usage counts every request, whatever its path', () => {
+  it('unknown paths count under one name, and the page shows exact totals', async () => {
+    for (let i = 0; i < 5; i++) await call('GET', `/audit_logs/nowhere-${i}`);
+    const { results } = await env.DB.prepare("SELECT endpoint, requests FROM usage_daily WHERE project_id = 'proj_default' AND endpoint LIKE '%nowhere%'").all();
+    await new Promise((r) => setTimeout(r, 700));
+    const after = await env.DB.prepare("SELECT endpoint, sum(requests) AS n FROM usage_daily WHERE project_id = 'proj_default' AND status_class = '4xx' AND endpoint NOT LIKE '%/events%' GROUP BY endpoint").all();
+    expect(results).toEqual([]);
+    expect(after.results).toEqual([{ endpoint: 'GET (unknown path)', n: 5 }]);
+  });
+});
