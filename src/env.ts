@@ -17,6 +17,8 @@ export interface Env {
   SESSION_SECRET?: string;
   /** `off` turns API usage counting off (the benchmark measures its cost this way). */
   USAGE_COUNTING?: string;
+  /** Set by the local start-up (scripts/lib/local-worker.ts) to recognise its own server. */
+  WAYMARK_INSTANCE?: string;
 }
 
 const secretKey = (name: string) =>

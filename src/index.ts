@@ -49,7 +49,11 @@ app.use(async (c, next) => {
 
 // Liveness (touches no storage) and readiness (one `SELECT 1` on D1): for load balancers,
 // the local set-up, and the benchmark's floor.
-app.get('/livez', (c) => c.json({ ok: true }));
+app.get('/livez', (c) => {
+  // Local runs name their server, so a start-up check never mistakes another one for it.
+  if (c.env.WAYMARK_INSTANCE) c.header('Waymark-Instance', c.env.WAYMARK_INSTANCE);
+  return c.json({ ok: true });
+});
 app.get('/healthz', async (c) => {
   await c.var.db.run(sql`SELECT 1`);
   return c.json({ ok: true });

@@ -1,6 +1,7 @@
 // Starts and stops the Worker under `wrangler dev` on localhost, for the local set-up,
 // the end-to-end tests and the benchmark. Servers are stopped by their process group id.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,6 +39,15 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** True when nothing listens on 127.0.0.1:port. */
+export async function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
 export interface RunningWorker {
   url: string;
   child: ChildProcess;
@@ -51,9 +61,17 @@ export async function startWorker(options: {
   quiet?: boolean;
   extraArgs?: string[];
 }): Promise<RunningWorker> {
+  if (!(await portIsFree(options.port))) {
+    throw new Error(
+      `Port ${options.port} on 127.0.0.1 is already in use. An earlier Waymark may still be running ` +
+        `(see \`ss -ltnp 'sport = :${options.port}'\` and stop its process group), or choose another port with PORT=…`,
+    );
+  }
+  // A random name for this run: the readiness check accepts only a server that says it.
+  const instance = randomUUID();
   const args = [WRANGLER, 'dev', '--ip', '127.0.0.1', '--port', String(options.port), '--show-interactive-dev-session=false'];
   if (options.persistTo) args.push('--persist-to', options.persistTo);
-  for (const [k, v] of Object.entries(options.vars ?? {})) args.push('--var', `${k}:${v}`);
+  for (const [k, v] of Object.entries({ ...options.vars, WAYMARK_INSTANCE: instance })) args.push('--var', `${k}:${v}`);
   args.push(...(options.extraArgs ?? []));
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
@@ -61,6 +79,14 @@ export async function startWorker(options: {
     stdio: options.quiet ? ['ignore', 'pipe', 'pipe'] : ['ignore', 'inherit', 'inherit'],
     env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
   });
+  // wrangler and workerd run in their own process group (so stop() ends them all); the
+  // watchdog ends that group if this process dies without calling stop().
+  if (child.pid !== undefined) {
+    spawn(process.execPath, [join(ROOT, 'scripts', 'lib', 'watchdog.ts'), String(process.pid), String(child.pid)], {
+      detached: true,
+      stdio: 'ignore',
+    }).unref();
+  }
   let output = '';
   child.stdout?.on('data', (d) => (output = (output + d).slice(-20_000)));
   child.stderr?.on('data', (d) => (output = (output + d).slice(-20_000)));
@@ -86,12 +112,17 @@ export async function startWorker(options: {
   const deadline = Date.now() + 90_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`wrangler dev exited (${child.exitCode}):\n${output}`);
+    let live: Response | null = null;
     try {
-      const res = await fetch(`${url}/healthz`);
-      if (res.ok) break;
+      live = await fetch(`${url}/livez`);
     } catch {
       /* not listening yet */
     }
+    if (live?.ok && live.headers.get('waymark-instance') !== instance) {
+      await stop();
+      throw new Error(`Another server answers on ${url}: it is not the Waymark this command started.`);
+    }
+    if (live?.ok && (await fetch(`${url}/healthz`).catch(() => null))?.ok) break;
     if (Date.now() > deadline) {
       await stop();
       throw new Error(`wrangler dev did not answer on ${url} within 90 s:\n${output}`);

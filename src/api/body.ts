@@ -7,6 +7,9 @@ export interface JsonBody {
   text: string;
 }
 
+/** How much of an over-long body is read (and dropped) so the client gets its 413. */
+const DRAIN_LIMIT_BYTES = 32 * 1024 * 1024;
+
 export async function readJsonBody(req: Request, maxBytes: number): Promise<JsonBody> {
   const tooLarge = () =>
     new AppError('payload_too_large', `Request body is larger than the ${Math.round(maxBytes / 1024)} KB limit.`);
@@ -21,6 +24,13 @@ export async function readJsonBody(req: Request, maxBytes: number): Promise<Json
       if (done) break;
       size += value.byteLength;
       if (size > maxBytes) {
+        // Read and drop the rest (up to a bound) before answering: a server that answers
+        // and closes while the client is still sending makes it see a reset, not our 413.
+        for (let drained = size; drained < DRAIN_LIMIT_BYTES; ) {
+          const next = await reader.read();
+          if (next.done) break;
+          drained += next.value.byteLength;
+        }
         await reader.cancel().catch(() => {});
         throw tooLarge();
       }
