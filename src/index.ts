@@ -43,7 +43,9 @@ app.use(async (c, next) => {
   c.header('X-Request-ID', requestId);
   checkEnv(c.env);
   c.set('db', drizzle(c.env.DB));
-  await ensureBootstrap(c.env, Date.now());
+  // Creating Default and Demo needs KV; while KV is down, requests with known keys still
+  // run and the bootstrap is tried again by the next request.
+  await ensureBootstrap(c.env, Date.now()).catch((err) => console.error(`[${requestId}] bootstrap failed`, err));
   await next();
 });
 

@@ -5,6 +5,7 @@
 import type { SQL } from 'drizzle-orm';
 import type { DrizzleD1Database } from 'drizzle-orm/d1';
 import { SQLiteAsyncDialect } from 'drizzle-orm/sqlite-core';
+import { AppError } from './errors';
 
 export type Db = DrizzleD1Database<Record<string, never>> & { $client: D1Database };
 
@@ -16,9 +17,24 @@ export function statement(db: Db, query: SQL): D1PreparedStatement {
   return db.$client.prepare(q.sql).bind(...q.params);
 }
 
-/** Runs statements as one D1 batch: one transaction, one round trip. */
-export function batch(db: Db, statements: D1PreparedStatement[]): Promise<D1Result[]> {
-  return db.$client.batch(statements);
+/** How long a client is asked to wait before retrying a write the database did not confirm. */
+export const RETRY_AFTER_SECONDS = 1;
+
+/**
+ * Runs statements as one D1 batch: one transaction, one round trip. A batch D1 does not
+ * confirm is a 503 with Retry-After: either nothing was written (the transaction rolled
+ * back) or the answer was lost after the commit, and a retry with the same
+ * Idempotency-Key then gets the first answer, never a second copy.
+ */
+export async function batch(db: Db, statements: D1PreparedStatement[]): Promise<D1Result[]> {
+  try {
+    return await db.$client.batch(statements);
+  } catch (err) {
+    console.error('D1 batch failed', err);
+    throw new AppError('service_unavailable', 'The database did not confirm the write. Retry it with the same Idempotency-Key: a retry never stores an event twice.', {
+      headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) },
+    });
+  }
 }
 
 /** The plan SQLite picks for a query (tests and the benchmark assert that lists use their indexes). */

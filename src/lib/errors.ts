@@ -16,6 +16,7 @@ export const ERROR_STATUS = {
   validation_failed: 422,
   rate_limit_exceeded: 429,
   server_misconfigured: 500,
+  service_unavailable: 503,
   internal_error: 500,
 } as const;
 

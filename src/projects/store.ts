@@ -171,7 +171,16 @@ export async function lookupKey(kv: KVNamespace, plain: string, now = Date.now()
   const hash = await sha256Hex(plain);
   const hit = remembered.get(hash);
   if (hit && hit.until > now) return hit.record;
-  const record = await kv.get<ApiKeyRecord>(kvKeyByHash(hash), { type: 'json', cacheTtl: KEY_CACHE_TTL_SECONDS });
+  let record: ApiKeyRecord | null;
+  try {
+    record = await kv.get<ApiKeyRecord>(kvKeyByHash(hash), { type: 'json', cacheTtl: KEY_CACHE_TTL_SECONDS });
+  } catch (err) {
+    // KV is unavailable: a key this isolate knows keeps working; any other fails closed
+    // with a 503 (never a 401 that would make an app think its key was revoked).
+    if (hit?.record) return hit.record;
+    console.error('KV unavailable for a key lookup', err);
+    throw new AppError('service_unavailable', 'Key storage is unavailable; retry shortly.', { headers: { 'Retry-After': '5' } });
+  }
   if (remembered.size >= MAX_REMEMBERED_KEYS) remembered.delete(remembered.keys().next().value!);
   remembered.set(hash, { record, until: now + (record ? KEY_MEMORY_TTL_MS : UNKNOWN_KEY_MEMORY_TTL_MS) });
   return record;
