@@ -1,5 +1,6 @@
 // What every request carries on its Hono context.
 import type { Env } from './env';
+import type { KeyScope } from './projects/keys';
 import type { Db } from './lib/db';
 import type { Session } from './dashboard/session/model';
 
@@ -11,6 +12,8 @@ export interface AppEnv {
     /** Set by the API key middleware. */
     projectId: string;
     apiKeyId: string;
+    /** What the request's key may do. */
+    apiKeyScopes: KeyScope[];
     /** Which WorkOS API generation the request speaks (set by `api/wire`'s `speaks`); its errors answer in that shape. */
     wire: 'legacy' | 'audit_logs';
     /** Events this request wrote, for the usage counters. */

@@ -1,8 +1,10 @@
-// API key middleware: `Authorization: Bearer sk_...` resolves to exactly one project.
+// API key middleware: `Authorization: Bearer sk_...` resolves to exactly one project,
+// and each route asks for the scope it needs (write to send events, read to read them).
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../context';
 import { AppError } from '../lib/errors';
-import { lookupKey } from '../projects/store';
+import type { KeyScope } from '../projects/keys';
+import { keyUnusable, lookupKey, scopesOf } from '../projects/store';
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
@@ -14,11 +16,32 @@ export const requireApiKey = createMiddleware<AppEnv>(async (c, next) => {
   }
   const record = await lookupKey(c.env.KV, match[1]);
   if (!record) throw new AppError('unauthorized', 'Unauthorized: the API key is invalid.');
-  if (record.revoked_at !== null) {
+  const unusable = keyUnusable(record, c.var.now());
+  if (unusable) {
     c.set('projectId', record.project_id); // so the project's usage page shows the failing integration
-    throw new AppError('unauthorized', 'Unauthorized: the API key has been revoked.');
+    throw new AppError(
+      'unauthorized',
+      unusable === 'revoked'
+        ? 'Unauthorized: the API key has been revoked.'
+        : `Unauthorized: the API key expired at ${new Date(record.expires_at!).toISOString()}.`,
+    );
   }
   c.set('projectId', record.project_id);
   c.set('apiKeyId', record.id);
+  c.set('apiKeyScopes', scopesOf(record));
   await next();
 });
+
+const SCOPE_USE: Record<KeyScope, string> = { write: 'send events', read: 'read events' };
+
+/** A route's scope: a key without it gets a 403 that names what is missing. */
+export const requireScope = (scope: KeyScope) =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    if (!c.var.apiKeyScopes.includes(scope)) {
+      throw new AppError(
+        'forbidden',
+        `Forbidden: this key lacks the ${scope} scope, which is needed to ${SCOPE_USE[scope]}. Its scopes: ${c.var.apiKeyScopes.join(', ')}.`,
+      );
+    }
+    await next();
+  });

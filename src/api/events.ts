@@ -6,6 +6,7 @@ import { AppError } from '../lib/errors';
 import { MAX_BATCH_BODY_BYTES, MAX_SINGLE_BODY_BYTES } from '../events/limits';
 import { listEvents } from '../events/list';
 import { getEvent } from '../events/store';
+import { requireScope } from './auth';
 import { readJsonBody } from './body';
 import { batchItems, ingest, parseBatch, validationFailed } from './ingest';
 import { parseQuery } from './query';
@@ -13,7 +14,7 @@ import type { WireShape } from './wire/shape';
 
 /** Registers `POST base`, `POST base/batch`, `GET base` and `GET base/:id` on `app`, speaking `wire`. */
 export function registerEventRoutes(app: Hono<AppEnv>, base: string, wire: WireShape): void {
-  app.post(base, async (c) => {
+  app.post(base, requireScope('write'), async (c) => {
     const body = await readJsonBody(c.req.raw, MAX_SINGLE_BODY_BYTES);
     const part = wire.rawPart(body.value);
     const parsed = wire.parseEvent(body.value, part === body.value ? body.text : JSON.stringify(part), c.var.now);
@@ -27,7 +28,7 @@ export function registerEventRoutes(app: Hono<AppEnv>, base: string, wire: WireS
   });
 
   /** Waymark's batch ingest: `{"events": [<one create body>, ...]}`, 1 to 1,000 events, all or nothing. */
-  app.post(`${base}/batch`, async (c) => {
+  app.post(`${base}/batch`, requireScope('write'), async (c) => {
     const body = await readJsonBody(c.req.raw, MAX_BATCH_BODY_BYTES);
     const { events, problems } = parseBatch(batchItems(body.value), (item) =>
       wire.parseEvent(item, JSON.stringify(wire.rawPart(item)), c.var.now),
@@ -41,14 +42,14 @@ export function registerEventRoutes(app: Hono<AppEnv>, base: string, wire: WireS
     });
   });
 
-  app.get(base, async (c) => {
+  app.get(base, requireScope('read'), async (c) => {
     const filters = parseQuery(wire.listQuery, new URL(c.req.url));
     const page = await listEvents(c.var.db, { ...filters, projectId: c.var.projectId, now: c.var.now() });
     const metadata = { before: page.before, after: page.after };
     return c.json({ object: 'list', data: page.events.map(wire.toEvent), list_metadata: metadata, listMetadata: metadata });
   });
 
-  app.get(`${base}/:id`, async (c) => {
+  app.get(`${base}/:id`, requireScope('read'), async (c) => {
     const event = await getEvent(c.var.db, c.var.projectId, c.req.param('id'));
     if (!event) throw new AppError('not_found', 'No event with that id in this project.');
     return c.json(wire.toEvent(event));

@@ -3,7 +3,7 @@
 import { AppError } from '../lib/errors';
 import { randomBase62, sha256Hex } from '../lib/crypto';
 import { newId } from '../lib/ids';
-import { KEY_PATTERN, KEY_PREFIX, KEY_RANDOM_CHARS, type KeyMode } from './keys';
+import { KEY_PATTERN, KEY_PREFIX, KEY_RANDOM_CHARS, KEY_SCOPES, type KeyMode, type KeyScope } from './keys';
 /** How long a key lookup may be served from the edge cache; also how long a revoked key can linger. */
 export const KEY_CACHE_TTL_SECONDS = 60;
 export const MAX_PROJECT_NAME = 64;
@@ -27,7 +27,34 @@ export interface ApiKeyRecord {
   last4: string;
   created_at: number;
   revoked_at: number | null;
+  /** What the key may do; absent on keys made before scopes existed, which may do both. */
+  scopes?: KeyScope[];
+  /** When the key stops working (an expiry chosen at creation, or the end of a rotation's overlap), or null. */
+  expires_at?: number | null;
+  /** The key that replaced this one in a rotation. */
+  replaced_by?: string;
   hash: string;
+}
+
+/** A key's scopes (keys made before scopes existed have both). */
+export const scopesOf = (key: Pick<ApiKeyRecord, 'scopes'>): KeyScope[] => key.scopes ?? [...KEY_SCOPES];
+
+/** Why a key cannot be used at `now`, or null when it can. */
+export function keyUnusable(key: Pick<ApiKeyRecord, 'revoked_at' | 'expires_at'>, now: number): 'revoked' | 'expired' | null {
+  if (key.revoked_at !== null) return 'revoked';
+  if (key.expires_at != null && now >= key.expires_at) return 'expired';
+  return null;
+}
+
+/** Normalises the scopes a form or a caller asked for: known ones, each once, in a fixed order; at least one. */
+export function parseScopes(asked: readonly string[]): KeyScope[] {
+  const scopes = KEY_SCOPES.filter((s) => asked.includes(s));
+  if (scopes.length === 0) {
+    throw new AppError('validation_failed', 'A key needs at least one scope: write, read, or both.', {
+      problems: [{ path: ['scopes'], kind: 'invalid', message: 'choose write, read, or both' }],
+    });
+  }
+  return scopes;
 }
 
 export type ApiKeySummary = Omit<ApiKeyRecord, 'hash'>;
@@ -108,7 +135,7 @@ export async function importKey(
 /** Creates a key and returns its plain text: the only time it is ever available. */
 export async function createKey(
   kv: KVNamespace,
-  input: { projectId: string; mode: KeyMode; name: string; now: number },
+  input: { projectId: string; mode: KeyMode; name: string; now: number; scopes?: KeyScope[]; expiresAt?: number | null },
 ): Promise<{ plain: string; key: ApiKeySummary }> {
   const name = input.name.trim().slice(0, MAX_PROJECT_NAME) || 'Secret key';
   const plain = KEY_PREFIX[input.mode] + randomBase62(KEY_RANDOM_CHARS);
@@ -120,10 +147,46 @@ export async function createKey(
     last4: plain.slice(-4),
     created_at: input.now,
     revoked_at: null,
+    scopes: input.scopes ?? [...KEY_SCOPES],
+    expires_at: input.expiresAt ?? null,
     hash: await sha256Hex(plain),
   };
   await storeKey(kv, record);
   return { plain, key: summary(record) };
+}
+
+/** The longest overlap a rotation allows: both keys work until then. */
+export const MAX_ROTATION_OVERLAP_MS = 30 * 86_400_000;
+
+/**
+ * Rotates a key: a new key with the same name and scopes is created, and the old one
+ * keeps working until `now + overlapMs`, then stops (so apps can move over without a
+ * gap). Returns the new key's plain text, shown once.
+ */
+export async function rotateKey(
+  kv: KVNamespace,
+  input: { projectId: string; keyId: string; mode: KeyMode; overlapMs: number; now: number },
+): Promise<{ plain: string; key: ApiKeySummary; old: ApiKeySummary }> {
+  if (!Number.isInteger(input.overlapMs) || input.overlapMs < 0 || input.overlapMs > MAX_ROTATION_OVERLAP_MS) {
+    throw new AppError('validation_failed', 'The overlap is 0 to 30 days.', {
+      problems: [{ path: ['overlap'], kind: 'invalid', message: 'overlap must be 0 to 30 days' }],
+    });
+  }
+  const old = await projectKeyRecord(kv, input.projectId, input.keyId);
+  if (keyUnusable(old, input.now)) throw new AppError('validation_failed', 'Only a working key can be rotated.');
+  const created = await createKey(kv, {
+    projectId: input.projectId,
+    mode: input.mode,
+    name: old.name,
+    now: input.now,
+    scopes: scopesOf(old),
+    expiresAt: old.expires_at ?? null,
+  });
+  const until = input.now + input.overlapMs;
+  old.expires_at = old.expires_at != null ? Math.min(old.expires_at, until) : until;
+  old.replaced_by = created.key.id;
+  await storeKey(kv, old);
+  return { ...created, old: summary(old) };
 }
 
 export async function listKeys(kv: KVNamespace, projectId: string): Promise<ApiKeySummary[]> {
@@ -137,16 +200,23 @@ export async function listKeys(kv: KVNamespace, projectId: string): Promise<ApiK
   return out.sort((a, b) => b.created_at - a.created_at);
 }
 
+/** A key of this project by id. A key of another project is "not found", never touched. */
+async function projectKeyRecord(kv: KVNamespace, projectId: string, keyId: string): Promise<ApiKeyRecord> {
+  const hash = await kv.get(kvProjectKey(projectId, keyId));
+  const record = hash ? await kv.get<ApiKeyRecord>(kvKeyByHash(hash), 'json') : null;
+  if (!hash || !record || record.project_id !== projectId) {
+    throw new AppError('not_found', 'No such key in this project.');
+  }
+  return record;
+}
+
 /** Revokes a key of this project. A key of another project is "not found", never touched. */
 export async function revokeKey(
   kv: KVNamespace,
   input: { projectId: string; keyId: string; now: number },
 ): Promise<ApiKeySummary> {
-  const hash = await kv.get(kvProjectKey(input.projectId, input.keyId));
-  const record = hash ? await kv.get<ApiKeyRecord>(kvKeyByHash(hash), 'json') : null;
-  if (!hash || !record || record.project_id !== input.projectId) {
-    throw new AppError('not_found', 'No such key in this project.');
-  }
+  const record = await projectKeyRecord(kv, input.projectId, input.keyId);
+  const hash = record.hash;
   if (record.revoked_at === null) {
     record.revoked_at = input.now;
     await storeKey(kv, record);

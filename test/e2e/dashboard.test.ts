@@ -272,6 +272,24 @@ describe('projects and keys', () => {
     await shot('key-revoked');
   });
 
+  it('creates a write-only key, and rotates it with an overlap', async () => {
+    await page.fill('[data-testid=key-name]', 'Ingest only');
+    await page.uncheck('[data-testid=scope-read]');
+    await page.click('[data-testid=create-key]');
+    const writer = await page.locator('[data-testid=new-key-value]').innerText();
+    expect((await api('/events', { key: writer })).status).toBe(403);
+    const row = page.locator('tr', { hasText: 'Ingest only' }).first();
+    expect(await row.locator('[data-testid=key-scopes]').innerText()).toBe('write');
+
+    await row.locator('[data-testid=rotate]').click();
+    await row.locator('[data-testid=rotate-overlap]').selectOption('1');
+    await row.locator('[data-testid=confirm-rotate]').click();
+    const rotated = await page.locator('[data-testid=new-key-value]').innerText();
+    expect(rotated).not.toBe(writer);
+    expect(await page.locator('[data-testid=keys-table]').innerText()).toMatch(/rotated; stops/);
+    await shot('key-rotated');
+  });
+
   it('shows usage with a chart, endpoints and recent failures', async () => {
     await page.goto(`${BASE}/projects/proj_demo/usage`);
     expect(Number((await page.locator('[data-testid=total-requests]').innerText()).replace(/,/g, ''))).toBeGreaterThan(3);

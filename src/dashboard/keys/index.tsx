@@ -1,15 +1,17 @@
 // API keys of one project: the list, creating a key (its plain value shown once),
 // revoking one. Mounted at /projects/:pid/keys.
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { AppEnv } from '../../context';
 import { isDevelopment } from '../../env';
 import { DEMO_PROJECT } from '../../projects/bootstrap';
-import { createKey, listKeys, lookupKey, revokeKey, type ApiKeySummary } from '../../projects/store';
+import { createKey, listKeys, lookupKey, parseScopes, revokeKey, rotateKey, type ApiKeySummary } from '../../projects/store';
+import { AppError } from '../../lib/errors';
 import { loadProject, sendSectionPage } from '../projects/section-page';
 import { isSecureRequest } from '../session/cookie';
 import { requireSession } from '../session/require-session';
 import { KeysPage } from './keys-page';
+import { EXPIRY_DAYS, OVERLAP_HOURS } from './options';
 
 export const keys = new Hono<AppEnv>();
 
@@ -50,18 +52,55 @@ keys.get('/', requireSession, async (c) => {
   );
 });
 
-keys.post('/', requireSession, async (c) => {
-  const { project } = await loadProject(c);
-  const live = !isDevelopment(c.env) && project.id !== DEMO_PROJECT.id;
-  const { plain } = await createKey(c.env.KV, {
-    projectId: project.id,
-    mode: live ? 'live' : 'test',
-    name: String(c.var.form?.get('name') ?? ''),
-    now: c.var.now(),
-  });
-  const path = `/projects/${project.id}/keys`;
+const DAY_MS = 86_400_000;
+const keyMode = (c: Context<AppEnv>, projectId: string) => (!isDevelopment(c.env) && projectId !== DEMO_PROJECT.id ? 'live' : 'test');
+
+function oneOf<T extends number>(allowed: readonly T[], value: unknown, field: string): T {
+  const n = Number(value);
+  if (!allowed.includes(n as T)) {
+    throw new AppError('validation_failed', `Choose one of the offered values for ${field}.`, {
+      problems: [{ path: [field], kind: 'invalid', message: `${field} must be one of ${allowed.join(', ')}` }],
+    });
+  }
+  return n as T;
+}
+
+/** Shows the new plain key once, on the next page (PRG). */
+function flashNewKey(c: Context<AppEnv>, projectId: string, plain: string) {
+  const path = `/projects/${projectId}/keys`;
   setCookie(c, FLASH_COOKIE, plain, { path, httpOnly: true, sameSite: 'Strict', secure: isSecureRequest(c), maxAge: 60 });
   return c.redirect(path, 303);
+}
+
+keys.post('/', requireSession, async (c) => {
+  const { project } = await loadProject(c);
+  const form = c.var.form;
+  const expiry = String(form?.get('expires_in_days') ?? '');
+  const now = c.var.now();
+  const { plain } = await createKey(c.env.KV, {
+    projectId: project.id,
+    mode: keyMode(c, project.id),
+    name: String(form?.get('name') ?? ''),
+    now,
+    // The page's form marks that it offered the scope boxes; a form without them (older
+    // pages, scripts) gets both scopes, as keys made before scopes existed have.
+    scopes: form?.has('scope_choice') ? parseScopes(form.getAll('scopes').map(String)) : undefined,
+    expiresAt: expiry === '' ? null : now + oneOf(EXPIRY_DAYS, expiry, 'expires_in_days') * DAY_MS,
+  });
+  return flashNewKey(c, project.id, plain);
+});
+
+keys.post('/:kid/rotate', requireSession, async (c) => {
+  const { project } = await loadProject(c);
+  const hours = oneOf(OVERLAP_HOURS, c.var.form?.get('overlap_hours'), 'overlap_hours');
+  const { plain } = await rotateKey(c.env.KV, {
+    projectId: project.id,
+    keyId: c.req.param('kid'),
+    mode: keyMode(c, project.id),
+    overlapMs: hours * 3_600_000,
+    now: c.var.now(),
+  });
+  return flashNewKey(c, project.id, plain);
 });
 
 keys.post('/:kid/revoke', requireSession, async (c) => {

@@ -1,10 +1,47 @@
 // API keys of one project: list, create (the plain key shown once), revoke with a confirmation.
-import type { ApiKeySummary } from '../../projects/store';
+import { keyUnusable, scopesOf, type ApiKeySummary } from '../../projects/store';
+import { EXPIRY_DAYS, OVERLAP_HOURS, overlapLabel } from './options';
 import { CopyButton } from '../components/copy-button';
 import { Table, type Column } from '../components/table';
 import { Time } from '../components/time';
 
-const KEY_COLUMNS: Column[] = [{ label: 'Name' }, { label: 'Key' }, { label: 'Created' }, { label: 'State' }, { label: 'Actions', hidden: true }];
+const KEY_COLUMNS: Column[] = [
+  { label: 'Name' },
+  { label: 'Key' },
+  { label: 'Scopes' },
+  { label: 'Created' },
+  { label: 'State' },
+  { label: 'Actions', hidden: true },
+];
+
+function KeyState(props: { k: ApiKeySummary; now: number }) {
+  const { k, now } = props;
+  if (k.revoked_at !== null) {
+    return (
+      <span class="badge off">
+        Revoked <Time ms={k.revoked_at} now={now} />
+      </span>
+    );
+  }
+  if (k.expires_at != null && k.expires_at <= now) {
+    return (
+      <span class="badge off">
+        Expired <Time ms={k.expires_at} now={now} />
+      </span>
+    );
+  }
+  return (
+    <>
+      <span class="badge ok">Active</span>
+      {k.expires_at != null ? (
+        <span class="muted small">
+          {' '}
+          {k.replaced_by ? 'rotated; stops' : 'expires'} <Time ms={k.expires_at} now={now} />
+        </span>
+      ) : null}
+    </>
+  );
+}
 
 export function KeysPage(props: {
   projectId: string;
@@ -49,6 +86,25 @@ export function KeysPage(props: {
             <span>Name</span>
             <input name="name" maxLength={64} placeholder="e.g. Production backend" autoComplete="off" data-testid="key-name" />
           </label>
+          <fieldset class="scopes">
+            <legend>Scopes</legend>
+            <input type="hidden" name="scope_choice" value="1" />
+            <label>
+              <input type="checkbox" name="scopes" value="write" checked data-testid="scope-write" /> Write <span class="muted">(send events)</span>
+            </label>
+            <label>
+              <input type="checkbox" name="scopes" value="read" checked data-testid="scope-read" /> Read <span class="muted">(list, search, export)</span>
+            </label>
+          </fieldset>
+          <label>
+            <span>Expires</span>
+            <select name="expires_in_days" data-testid="key-expiry">
+              <option value="">Never</option>
+              {EXPIRY_DAYS.map((d) => (
+                <option value={String(d)}>In {d} days</option>
+              ))}
+            </select>
+          </label>
           <button type="submit" data-testid="create-key">
             Create key
           </button>
@@ -66,19 +122,33 @@ export function KeysPage(props: {
                 <td class="mono">
                   {k.prefix}…{k.last4}
                 </td>
+                <td data-testid="key-scopes">{scopesOf(k).join(', ')}</td>
                 <td>
                   <Time ms={k.created_at} now={props.now} />
                 </td>
                 <td>
-                  {k.revoked_at === null ? (
-                    <span class="badge ok">Active</span>
-                  ) : (
-                    <span class="badge off">
-                      Revoked <Time ms={k.revoked_at} now={props.now} />
-                    </span>
-                  )}
+                  <KeyState k={k} now={props.now} />
                 </td>
                 <td>
+                  {keyUnusable(k, props.now) === null && !k.replaced_by ? (
+                    <details class="confirm rotate">
+                      <summary data-testid="rotate">Rotate…</summary>
+                      <form method="post" action={`${base}/${k.id}/rotate`}>
+                        <input type="hidden" name="_csrf" value={props.csrf} />
+                        <p>A new key with the same name and scopes is shown once. The old one keeps working for:</p>
+                        <select name="overlap_hours" data-testid="rotate-overlap">
+                          {OVERLAP_HOURS.map((h) => (
+                            <option value={String(h)} selected={h === 24}>
+                              {overlapLabel(h)}
+                            </option>
+                          ))}
+                        </select>
+                        <button type="submit" data-testid="confirm-rotate">
+                          Rotate key
+                        </button>
+                      </form>
+                    </details>
+                  ) : null}
                   {k.revoked_at === null ? (
                     <details class="confirm">
                       <summary data-testid="revoke">Revoke…</summary>
