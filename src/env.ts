@@ -8,6 +8,10 @@ export interface Env {
   DB: D1Database;
   KV: KVNamespace;
   ASSETS?: Fetcher;
+  /** Rate Limiting bindings, one per tier (projects/rate-limits.ts, wrangler.toml). */
+  RATE_LIMIT_STRICT: RateLimit;
+  RATE_LIMIT_STANDARD: RateLimit;
+  RATE_LIMIT_HIGH: RateLimit;
   /** `development` locally (from .dev.vars), `production` otherwise. */
   WAYMARK_ENV?: string;
   ADMIN_PASSWORD?: string;
@@ -17,6 +21,8 @@ export interface Env {
   SESSION_SECRET?: string;
   /** `off` turns API usage counting off (the benchmark measures its cost this way). */
   USAGE_COUNTING?: string;
+  /** The rate-limit tier of projects that have not chosen one (strict, standard, high, off); `standard` by default. */
+  RATE_LIMIT_DEFAULT?: string;
   /** Set by the local start-up (scripts/lib/local-worker.ts) to recognise its own server. */
   WAYMARK_INSTANCE?: string;
 }
@@ -30,12 +36,19 @@ const secretKey = (name: string) =>
 const EnvSchema = z.object({
   DB: z.custom<D1Database>((v) => typeof v === 'object' && v !== null, 'the D1 binding DB is missing'),
   KV: z.custom<KVNamespace>((v) => typeof v === 'object' && v !== null, 'the KV binding KV is missing'),
+  ...Object.fromEntries(
+    ['RATE_LIMIT_STRICT', 'RATE_LIMIT_STANDARD', 'RATE_LIMIT_HIGH'].map((name) => [
+      name,
+      z.custom<RateLimit>((v) => typeof v === 'object' && v !== null, `the Rate Limiting binding ${name} is missing`),
+    ]),
+  ),
   WAYMARK_ENV: z.enum(['development', 'production', 'test']).optional(),
   ADMIN_PASSWORD: z.string().min(8, 'ADMIN_PASSWORD must be at least 8 characters').optional(),
   DEFAULT_PROJECT_SECRET_KEY: secretKey('DEFAULT_PROJECT_SECRET_KEY'),
   DEMO_PROJECT_SECRET_KEY: secretKey('DEMO_PROJECT_SECRET_KEY'),
   SESSION_SECRET: z.string().min(32, 'SESSION_SECRET must be at least 32 characters').optional(),
   USAGE_COUNTING: z.enum(['on', 'off']).optional(),
+  RATE_LIMIT_DEFAULT: z.enum(['strict', 'standard', 'high', 'off']).optional(),
 });
 
 const checked = new WeakSet<object>();

@@ -4,6 +4,7 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../context';
 import { trackUsage } from '../usage/middleware';
 import { requireApiKey } from './auth';
+import { rateLimit } from './rate-limit';
 import { registerEventRoutes } from './events';
 import { speaks } from './wire';
 import { auditLogs } from './wire/audit-logs';
@@ -13,8 +14,8 @@ export const api = new Hono<AppEnv>();
 
 // `/events/*` also matches `/events` itself: one registration per prefix, so each request is
 // counted once. The wire shape is set first, so even a 401 knows which API it answers for.
-api.use('/events/*', speaks('legacy'), trackUsage, requireApiKey);
-api.use('/audit_logs/*', speaks('audit_logs'), trackUsage, requireApiKey);
+api.use('/events/*', speaks('legacy'), trackUsage, requireApiKey, rateLimit);
+api.use('/audit_logs/*', speaks('audit_logs'), trackUsage, requireApiKey, rateLimit);
 
 /** The legacy Audit Trail API: POST /events, POST /events/batch, GET /events, GET /events/:id. */
 registerEventRoutes(api, '/events', legacy);

@@ -3,6 +3,7 @@
 import { AppError } from '../lib/errors';
 import { randomBase62, sha256Hex } from '../lib/crypto';
 import { newId } from '../lib/ids';
+import { DEFAULT_RATE_TIER, isRateTier, RATE_TIERS, type RateTier } from './rate-limits';
 import { KEY_PATTERN, KEY_PREFIX, KEY_RANDOM_CHARS, KEY_SCOPES, type KeyMode, type KeyScope } from './keys';
 /** How long a key lookup may be served from the edge cache; also how long a revoked key can linger. */
 export const KEY_CACHE_TTL_SECONDS = 60;
@@ -16,6 +17,46 @@ export interface Project {
   id: string;
   name: string;
   created_at: number;
+  /** The project's rate-limit tier; absent means DEFAULT_RATE_TIER. */
+  rate_limit?: RateTier;
+}
+
+/** Sets a project's rate-limit tier (the project record and its listing entry). */
+export async function setProjectRateLimit(kv: KVNamespace, input: { projectId: string; tier: string }): Promise<Project> {
+  if (!isRateTier(input.tier)) {
+    throw new AppError('validation_failed', `Unknown rate-limit tier; choose one of ${Object.keys(RATE_TIERS).join(', ')}.`, {
+      problems: [{ path: ['rate_limit'], kind: 'invalid', message: `rate_limit must be one of ${Object.keys(RATE_TIERS).join(', ')}` }],
+    });
+  }
+  const project = await getProject(kv, input.projectId);
+  if (!project) throw new AppError('not_found', 'No such project.');
+  const updated: Project = { ...project, rate_limit: input.tier };
+  await kv.put(kvProject(project.id), JSON.stringify(updated), { metadata: updated });
+  projectMemory.delete(project.id);
+  return updated;
+}
+
+/**
+ * A project's rate-limit tier, remembered by the isolate for PROJECT_MEMORY_TTL_MS (a KV
+ * read per API request would cost more than the limit check). A change applies within
+ * that time; while KV is unavailable the remembered or default tier applies.
+ */
+export const PROJECT_MEMORY_TTL_MS = 30_000;
+const projectMemory = new Map<string, { tier: RateTier; until: number }>();
+
+export async function projectRateTier(kv: KVNamespace, projectId: string, now: number, fallback: RateTier = DEFAULT_RATE_TIER): Promise<RateTier> {
+  const hit = projectMemory.get(projectId);
+  if (hit && hit.until > now) return hit.tier;
+  let tier: RateTier = hit?.tier ?? fallback;
+  try {
+    const project = await getProject(kv, projectId);
+    tier = project?.rate_limit ?? fallback;
+  } catch (err) {
+    console.error('KV unavailable for a project read', err);
+  }
+  if (projectMemory.size >= 1000) projectMemory.delete(projectMemory.keys().next().value!);
+  projectMemory.set(projectId, { tier, until: now + PROJECT_MEMORY_TTL_MS });
+  return tier;
 }
 
 export interface ApiKeyRecord {

@@ -2,6 +2,8 @@
 // Mounted at /projects/:pid/usage.
 import { Hono } from 'hono';
 import type { AppEnv } from '../../context';
+import { DEFAULT_RATE_TIER, isRateTier } from '../../projects/rate-limits';
+import { setProjectRateLimit } from '../../projects/store';
 import { recentFailures, usageSince } from '../../usage/store';
 import { loadProject, sendSectionPage } from '../projects/section-page';
 import { requireSession } from '../session/require-session';
@@ -13,5 +15,18 @@ usage.get('/', requireSession, async (c) => {
   const ctx = await loadProject(c);
   const now = c.var.now();
   const [days, failures] = await Promise.all([usageSince(c.var.db, ctx.project.id, now), recentFailures(c.var.db, ctx.project.id)]);
-  return sendSectionPage(c, ctx, 'usage', 'Usage', <UsagePage days={days} failures={failures} now={now} />);
+  const fallback = isRateTier(c.env.RATE_LIMIT_DEFAULT) ? c.env.RATE_LIMIT_DEFAULT : DEFAULT_RATE_TIER;
+  const rateLimit = {
+    tier: ctx.project.rate_limit ?? fallback,
+    action: `/projects/${ctx.project.id}/usage/rate-limit`,
+    csrf: c.var.session.csrf,
+    limited: failures.filter((f) => f.status === 429).length,
+  };
+  return sendSectionPage(c, ctx, 'usage', 'Usage', <UsagePage days={days} failures={failures} now={now} rateLimit={rateLimit} />);
+});
+
+usage.post('/rate-limit', requireSession, async (c) => {
+  const { project } = await loadProject(c);
+  await setProjectRateLimit(c.env.KV, { projectId: project.id, tier: String(c.var.form?.get('rate_limit') ?? '') });
+  return c.redirect(`/projects/${project.id}/usage`, 303);
 });

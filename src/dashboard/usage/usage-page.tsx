@@ -6,6 +6,7 @@ import { Empty } from '../components/empty';
 import { Table, type Column } from '../components/table';
 import { Time } from '../components/time';
 import { BarChart } from './bar-chart';
+import { describeTier, RATE_TIERS, type RateTier } from '../../projects/rate-limits';
 
 const OUTCOMES = ['2xx', '4xx', '5xx'] as const;
 
@@ -13,6 +14,39 @@ export interface UsageData {
   days: UsageDay[];
   failures: FailureRecord[];
   now: number;
+  /** The project's rate-limit tier, and what the form needs to change it. */
+  rateLimit: { tier: RateTier; action: string; csrf: string; limited: number };
+}
+
+/** The project's rate limit per API key, and a form to choose another tier. */
+function RateLimitCard({ rateLimit }: Pick<UsageData, 'rateLimit'>) {
+  return (
+    <section class="card" data-testid="rate-limit">
+      <h2>Rate limit</h2>
+      <p>
+        <strong data-testid="rate-limit-tier">{describeTier(rateLimit.tier)}</strong>, counted by Cloudflare in each location. Over the
+        limit, a request gets <code>429 rate_limit_exceeded</code> with <code>Retry-After</code>; WorkOS's SDKs wait and retry with the
+        same idempotency key, so nothing is stored twice.{' '}
+        {rateLimit.limited > 0 ? <span data-testid="rate-limited">{rateLimit.limited.toLocaleString('en-US')} of the recent failures below were rate-limited.</span> : null}
+      </p>
+      <form method="post" action={rateLimit.action} class="inline-form">
+        <input type="hidden" name="_csrf" value={rateLimit.csrf} />
+        <label>
+          <span>Tier</span>
+          <select name="rate_limit" data-testid="rate-limit-select">
+            {(Object.keys(RATE_TIERS) as RateTier[]).map((t) => (
+              <option value={t} selected={t === rateLimit.tier}>
+                {describeTier(t)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="submit" data-testid="rate-limit-save">
+          Save
+        </button>
+      </form>
+    </section>
+  );
 }
 
 function lastDays(now: number): string[] {
@@ -28,7 +62,7 @@ const ENDPOINT_COLUMNS: Column[] = [
 ];
 const FAILURE_COLUMNS: Column[] = [{ label: 'When' }, { label: 'Request' }, { label: 'Status' }, { label: 'Error' }, { label: 'Request id' }];
 
-export function UsagePage({ days, failures, now }: UsageData) {
+export function UsagePage({ days, failures, now, rateLimit }: UsageData) {
   const axis = lastDays(now);
   const index = new Map(axis.map((d, i) => [d, i]));
   const byOutcome = Object.fromEntries(OUTCOMES.map((o) => [o, axis.map(() => 0)])) as Record<(typeof OUTCOMES)[number], number[]>;
@@ -68,6 +102,7 @@ export function UsagePage({ days, failures, now }: UsageData) {
           <span class="stat-label">failed</span>
         </div>
       </section>
+      <RateLimitCard rateLimit={rateLimit} />
       {total === 0 ? (
         <Empty title="No API requests yet">
           <p>Requests made with this project's keys show up here within seconds.</p>
