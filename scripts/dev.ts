@@ -36,6 +36,11 @@ function ensureDevVars(): Record<string, string> {
 async function seedDemo(url: string, key: string): Promise<number> {
   const auth = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
   const existing = await fetch(`${url}/events?limit=1`, { headers: auth });
+  if (existing.status === 401 || existing.status === 403) {
+    // The Demo key was revoked (or narrowed) in the dashboard: run without seeding.
+    console.warn(`The Demo key in .dev.vars is not usable (${existing.status}); Demo is not filled. Create a key in the dashboard to send events.`);
+    return 0;
+  }
   if (!existing.ok) throw new Error(`Could not read the Demo project: ${existing.status} ${await existing.text()}`);
   if (((await existing.json()) as { data: unknown[] }).data.length > 0) return 0;
   const events = demoEvents({ count: DEMO_EVENT_COUNT, now: Date.now() });
@@ -54,7 +59,15 @@ const vars = ensureDevVars();
 await import('./copy-assets.ts');
 console.log('Applying migrations to the local D1 database…');
 migrateLocal();
-const worker = await startWorker({ port: PORT });
+const verbose = process.argv.includes('--verbose');
+let worker: Awaited<ReturnType<typeof startWorker>>;
+try {
+  // wrangler's per-request log would push the banner off screen: on only with --verbose.
+  worker = await startWorker({ port: PORT, extraArgs: verbose ? [] : ['--log-level', 'warn'] });
+} catch (err) {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+}
 const shutdown = () => worker.stop().then(() => process.exit(0));
 process.on('SIGINT', shutdown);
 process.on('SIGTERM', shutdown);
