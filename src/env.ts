@@ -7,6 +7,8 @@ import { KEY_PATTERN } from './projects/store';
 export interface Env {
   DB: D1Database;
   KV: KVNamespace;
+  /** One write coordinator per project (group commit for single events). */
+  COMMITTER: DurableObjectNamespace<import('./events/committer').Committer>;
   ASSETS?: Fetcher;
   /** `development` locally (from .dev.vars), `production` otherwise. */
   WAYMARK_ENV?: string;
@@ -28,6 +30,10 @@ const secretKey = (name: string) =>
 const EnvSchema = z.object({
   DB: z.custom<D1Database>((v) => typeof v === 'object' && v !== null, 'the D1 binding DB is missing'),
   KV: z.custom<KVNamespace>((v) => typeof v === 'object' && v !== null, 'the KV binding KV is missing'),
+  COMMITTER: z.custom<DurableObjectNamespace>(
+    (v) => typeof v === 'object' && v !== null,
+    'the Durable Object binding COMMITTER (class Committer) is missing',
+  ),
   WAYMARK_ENV: z.enum(['development', 'production', 'test']).optional(),
   ADMIN_PASSWORD: z.string().min(8, 'ADMIN_PASSWORD must be at least 8 characters').optional(),
   DEFAULT_PROJECT_SECRET_KEY: secretKey('DEFAULT_PROJECT_SECRET_KEY'),

@@ -58,6 +58,9 @@ app.onError((err, c) => {
   return html ? dashboardError(c, body) : c.json(body.toJSON(), 500);
 });
 
+// The per-project write coordinator is a class of this same Worker (binding COMMITTER).
+export { Committer } from './events/committer';
+
 export default {
   fetch: app.fetch,
   async scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext) {
