@@ -145,8 +145,9 @@ export class Committer extends DurableObject<Env> {
       results = await this.d1.batch(group.flatMap((p) => p.statements));
     } catch (err) {
       this.record(batch, group, false);
-      if (group.length > 1 && isRefusedBySqlite(err)) {
-        // The whole transaction rolled back: retry each write alone, so a bad one fails only itself.
+      if (group.length > 1 && (isRefusedBySqlite(err) || err instanceof AppError)) {
+        // The whole transaction was refused and rolled back: retry each write alone, so a
+        // bad one fails only itself, with its own error.
         for (const p of group) await this.commit([p]);
         return;
       }
