@@ -94,8 +94,14 @@ export class Committer extends DurableObject<Env> {
     if (plan.projectId !== this.project) {
       throw new Error(`committer of ${this.project} was sent a write of ${plan.projectId}`);
     }
-    const db = this.db();
-    const statements = writeStatements(db, plan);
+    let statements: D1PreparedStatement[];
+    try {
+      statements = writeStatements(this.db(), plan);
+    } catch (err) {
+      // Refused before reaching D1 (no batch carried it).
+      if (err instanceof AppError) return { ok: false, problem: toProblem(err), batch: '' };
+      throw err;
+    }
     const bytes = plan.chunks.reduce((n, c) => n + c.length, 0) + JSON.stringify(plan.response.body).length;
     const outcome = new Promise<CommitOutcome>((resolve, reject) =>
       this.queue.push({ plan, statements, bytes, resolve, reject }),
@@ -170,12 +176,15 @@ export class Committer extends DurableObject<Env> {
 
 function answerError(p: Pending, err: unknown, batch: string): void {
   if (err instanceof AppError) {
-    const { code, message, errors, problems, headers } = err;
-    p.resolve({ ok: false, problem: { code, message, errors, problems, headers }, batch });
+    p.resolve({ ok: false, problem: toProblem(err), batch });
     return;
   }
   console.error(`[${p.plan.requestId}] write failed in batch ${batch}`, err);
   p.reject(err);
+}
+
+function toProblem({ code, message, errors, problems, headers }: AppError): CommitProblem {
+  return { code, message, errors, problems, headers };
 }
 
 /** Turns a refused write back into the AppError it was inside the committer. */
