@@ -7,6 +7,8 @@ import { KEY_PATTERN } from './projects/keys';
 export interface Env {
   DB: D1Database;
   KV: KVNamespace;
+  /** One write coordinator per project (group commit for single events). */
+  COMMITTER: DurableObjectNamespace<import('./events/committer').Committer>;
   ASSETS?: Fetcher;
   /** Rate Limiting bindings, one per tier (projects/rate-limits.ts, wrangler.toml). */
   RATE_LIMIT_STRICT: RateLimit;
@@ -41,6 +43,10 @@ const EnvSchema = z.object({
       name,
       z.custom<RateLimit>((v) => typeof v === 'object' && v !== null, `the Rate Limiting binding ${name} is missing`),
     ]),
+  ),
+  COMMITTER: z.custom<DurableObjectNamespace>(
+    (v) => typeof v === 'object' && v !== null,
+    'the Durable Object binding COMMITTER (class Committer) is missing',
   ),
   WAYMARK_ENV: z.enum(['development', 'production', 'test']).optional(),
   ADMIN_PASSWORD: z.string().min(8, 'ADMIN_PASSWORD must be at least 8 characters').optional(),

@@ -86,6 +86,9 @@ app.onError((err, c) => {
   return html ? dashboardError(c, body) : c.json(renderApiError(body, c.get('wire')).body, 500);
 });
 
+// The per-project write coordinator is a class of this same Worker (binding COMMITTER).
+export { Committer } from './events/committer';
+
 export default {
   fetch: app.fetch,
   async scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext) {

@@ -31,10 +31,15 @@ export async function batch(db: Db, statements: D1PreparedStatement[]): Promise<
     return await db.$client.batch(statements);
   } catch (err) {
     console.error('D1 batch failed', err);
-    throw new AppError('service_unavailable', 'The database did not confirm the write. Retry it with the same Idempotency-Key: a retry never stores an event twice.', {
-      headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) },
-    });
+    throw writeNotConfirmed();
   }
+}
+
+/** The 503 for a write D1 did not confirm (see batch()). */
+export function writeNotConfirmed(): AppError {
+  return new AppError('service_unavailable', 'The database did not confirm the write. Retry it with the same Idempotency-Key: a retry never stores an event twice.', {
+    headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) },
+  });
 }
 
 /** The plan SQLite picks for a query (tests and the benchmark assert that lists use their indexes). */

@@ -1,0 +1,199 @@
+// A project's write coordinator (group commit). One D1 database runs one statement at a
+// time, so single events that each commit their own transaction cap a project at about
+// one event per D1 write. Concurrent single-event requests of a project instead meet in
+// this Durable Object (one instance per project, `idFromName(projectId)`) and share D1
+// batches. Requests cannot share a batch inside the Worker itself: workerd cancels a
+// request that waits on a promise of another request ("hung"); inside one Durable Object
+// every call shares one I/O context, so that wait is allowed.
+//
+// The rule, without a timer: when no batch is in flight, the next write starts one at
+// once; while one is in flight, arrivals queue and leave together as the next batch.
+// Each caller is answered only after the batch holding its write has committed.
+import { DurableObject } from 'cloudflare:workers';
+import { drizzle } from 'drizzle-orm/d1';
+import type { Env } from '../env';
+import { writeNotConfirmed, type Db } from '../lib/db';
+import { AppError, type ErrorCode, type ErrorDetail, type Problem } from '../lib/errors';
+import { settleWrite, writeStatements, type WritePlan, type WriteResult } from './store';
+
+/**
+ * A group stops growing at this many statements (D1: 1,000 queries per invocation) or
+ * this many bytes of bound values (D1: 100 KB per statement, 2 MB per value), so one
+ * batch stays far inside D1's limits and its 30 s budget (a 4-statement single event
+ * costs well under a millisecond of D1 time). A plan larger than a cap goes alone.
+ */
+export const GROUP_MAX_STATEMENTS = 256;
+export const GROUP_MAX_BYTES = 2 * 1024 * 1024;
+
+/** An AppError as plain data: errors cross Durable Object RPC as bare `Error`s (message only). */
+export interface CommitProblem {
+  code: ErrorCode;
+  message: string;
+  errors?: ErrorDetail[];
+  problems?: Problem[];
+  headers?: Record<string, string>;
+}
+
+/**
+ * What a write gets back. `batch` names the D1 transaction that carried it:
+ * `<committer incarnation>.<sequence>`, counting every batch this instance sent
+ * (failed and retried ones too), so a client or the benchmark can count transactions.
+ */
+export type CommitOutcome =
+  | { ok: true; result: WriteResult; batch: string }
+  | { ok: false; problem: CommitProblem; batch: string };
+
+/** How many sent batches the committer remembers (tests read them; memory stays bounded). */
+const SENT_LOG = 1000;
+
+interface SentBatch {
+  batch: string;
+  ok: boolean;
+  requestIds: string[];
+  projectIds: string[];
+}
+
+interface Pending {
+  plan: WritePlan;
+  statements: D1PreparedStatement[];
+  bytes: number;
+  resolve: (outcome: CommitOutcome) => void;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * D1 names SQLite's result code in a statement's error (`...: SQLITE_CONSTRAINT`): the
+ * transaction was refused and rolled back, so its plans can safely be retried alone.
+ * Any other failure (a lost connection, a reset) may have committed: not retried.
+ */
+export function isRefusedBySqlite(err: unknown): boolean {
+  return err instanceof Error && /\bSQLITE_[A-Z_]+\b/.test(err.message);
+}
+
+export class Committer extends DurableObject<Env> {
+  /** The D1 binding. Tests replace it with a wrapper around the real one to count or fail calls. */
+  d1: D1Database;
+  /** Writes waiting for the next batch. */
+  readonly queue: Pending[] = [];
+  /** The last SENT_LOG D1 batches this instance sent and the writes each carried (read by tests). */
+  readonly sent: SentBatch[] = [];
+  private inFlight = false;
+  private batches = 0;
+  private project: string | null = null;
+  private readonly incarnation = crypto.randomUUID().slice(0, 8);
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.d1 = env.DB;
+  }
+
+  /** Writes one plan in the project's next group batch; resolves once that batch committed. */
+  async write(plan: WritePlan): Promise<CommitOutcome> {
+    // One committer per project: a plan of another project is a routing bug, never batched.
+    this.project ??= this.ctx.id.name ?? plan.projectId;
+    if (plan.projectId !== this.project) {
+      throw new Error(`committer of ${this.project} was sent a write of ${plan.projectId}`);
+    }
+    let statements: D1PreparedStatement[];
+    try {
+      statements = writeStatements(this.db(), plan);
+    } catch (err) {
+      // Refused before reaching D1 (no batch carried it).
+      if (err instanceof AppError) return { ok: false, problem: toProblem(err), batch: '' };
+      throw err;
+    }
+    const bytes = plan.chunks.reduce((n, c) => n + c.length, 0) + JSON.stringify(plan.response.body).length;
+    const outcome = new Promise<CommitOutcome>((resolve, reject) =>
+      this.queue.push({ plan, statements, bytes, resolve, reject }),
+    );
+    if (!this.inFlight) void this.drain();
+    return outcome;
+  }
+
+  private db(): Db {
+    return drizzle(this.d1) as Db;
+  }
+
+  /** Sends batches until the queue is empty; only one runs at a time. */
+  private async drain(): Promise<void> {
+    this.inFlight = true;
+    try {
+      while (this.queue.length > 0) await this.commit(this.takeGroup());
+    } finally {
+      this.inFlight = false;
+    }
+  }
+
+  private takeGroup(): Pending[] {
+    let statements = 0;
+    let bytes = 0;
+    let n = 0;
+    for (const p of this.queue) {
+      if (n > 0 && (statements + p.statements.length > GROUP_MAX_STATEMENTS || bytes + p.bytes > GROUP_MAX_BYTES)) break;
+      statements += p.statements.length;
+      bytes += p.bytes;
+      n++;
+    }
+    return this.queue.splice(0, n);
+  }
+
+  private record(batch: string, group: Pending[], ok: boolean): void {
+    if (this.sent.length >= SENT_LOG) this.sent.shift();
+    this.sent.push({ batch, ok, requestIds: group.map((p) => p.plan.requestId), projectIds: group.map((p) => p.plan.projectId) });
+  }
+
+  /** One D1 batch for the group; never throws (every caller is answered). */
+  private async commit(group: Pending[]): Promise<void> {
+    const batch = `${this.incarnation}.${++this.batches}`;
+    const db = this.db();
+    let results: D1Result[];
+    try {
+      results = await this.d1.batch(group.flatMap((p) => p.statements));
+    } catch (err) {
+      this.record(batch, group, false);
+      if (group.length > 1 && (isRefusedBySqlite(err) || err instanceof AppError)) {
+        // The whole transaction was refused and rolled back: retry each write alone, so a
+        // bad one fails only itself, with its own error.
+        for (const p of group) await this.commit([p]);
+        return;
+      }
+      // Not refused by SQLite (a lost connection, a reset): it may or may not have
+      // committed, so nothing is retried here; each caller gets the 503 that says to retry
+      // with the same Idempotency-Key, as a direct write does (lib/db.ts).
+      console.error(`write batch ${batch} failed`, err);
+      const answer = isRefusedBySqlite(err) || err instanceof AppError ? err : writeNotConfirmed();
+      for (const p of group) answerError(p, answer, batch);
+      return;
+    }
+    this.record(batch, group, true);
+    let at = 0;
+    for (const p of group) {
+      const mine = results.slice(at, at + p.statements.length);
+      at += p.statements.length;
+      // Settling reads D1 only for a replay; the next batch does not wait for it.
+      settleWrite(db, p.plan, mine).then(
+        (result) => p.resolve({ ok: true, result, batch }),
+        (err) => answerError(p, err, batch),
+      );
+    }
+  }
+}
+
+function answerError(p: Pending, err: unknown, batch: string): void {
+  if (err instanceof AppError) {
+    p.resolve({ ok: false, problem: toProblem(err), batch });
+    return;
+  }
+  console.error(`[${p.plan.requestId}] write failed in batch ${batch}`, err);
+  p.reject(err);
+}
+
+function toProblem({ code, message, errors, problems, headers }: AppError): CommitProblem {
+  return { code, message, errors, problems, headers };
+}
+
+/** Turns a refused write back into the AppError it was inside the committer. */
+export function problemToError(problem: CommitProblem): AppError {
+  const { code, message, ...options } = problem;
+  return new AppError(code, message, options);
+}
