@@ -8,6 +8,7 @@ import { listEvents } from '../events/list';
 import { getEvent } from '../events/store';
 import { requireScope } from './auth';
 import { readJsonBody } from './body';
+import { schemaProblems } from '../schemas/check';
 import { batchItems, ingest, parseBatch, validationFailed } from './ingest';
 import { parseQuery } from './query';
 import type { WireShape } from './wire/shape';
@@ -19,6 +20,8 @@ export function registerEventRoutes(app: Hono<AppEnv>, base: string, wire: WireS
     const part = wire.rawPart(body.value);
     const parsed = wire.parseEvent(body.value, part === body.value ? body.text : JSON.stringify(part), c.var.now);
     if (!parsed.ok) throw validationFailed(parsed.problems);
+    const invalid = await schemaProblems(c.var.db, c.var.projectId, [{ event: parsed.event, path: wire.eventPath }]);
+    if (invalid.length > 0) throw validationFailed(invalid);
     return ingest(c, {
       events: [parsed.event],
       canonicalBody: JSON.stringify(body.value),
@@ -34,6 +37,8 @@ export function registerEventRoutes(app: Hono<AppEnv>, base: string, wire: WireS
       wire.parseEvent(item, JSON.stringify(wire.rawPart(item)), c.var.now),
     );
     if (problems.length > 0) throw validationFailed(problems);
+    const invalid = await schemaProblems(c.var.db, c.var.projectId, events.map((event, i) => ({ event, path: ['events', i, ...wire.eventPath] })));
+    if (invalid.length > 0) throw validationFailed(invalid);
     return ingest(c, {
       events,
       canonicalBody: JSON.stringify(body.value),

@@ -6,6 +6,7 @@ import { trackUsage } from '../usage/middleware';
 import { requireApiKey } from './auth';
 import { rateLimit } from './rate-limit';
 import { registerEventRoutes } from './events';
+import { registerSchemaRoutes } from './schemas';
 import { speaks } from './wire';
 import { auditLogs } from './wire/audit-logs';
 import { legacy } from './wire/legacy';
@@ -21,3 +22,5 @@ api.use('/audit_logs/*', speaks('audit_logs'), trackUsage, requireApiKey, rateLi
 registerEventRoutes(api, '/events', legacy);
 /** The Audit Logs API as WorkOS defines it, plus what WorkOS lacks: batch ingest and a read API. */
 registerEventRoutes(api, '/audit_logs/events', auditLogs);
+/** Action schemas: create a version, list versions, list actions. */
+registerSchemaRoutes(api);

@@ -179,6 +179,7 @@ export const auditLogs: WireShape = {
   createdStatus: 200,
   dedupeOnContent: true,
   rawPart: (item) => (item as { event?: unknown } | null)?.event ?? item,
+  eventPath: ['event'],
   parseEvent: parseAuditLogEvent,
   listQuery: auditLogListQuery,
   toEvent: toAuditLogEvent,

@@ -125,6 +125,7 @@ export const legacy: WireShape = {
   createdStatus: 201,
   dedupeOnContent: false,
   rawPart: (item) => item,
+  eventPath: [],
   parseEvent: parseLegacyEvent,
   listQuery: legacyListQuery,
   toEvent: toLegacyEvent,

@@ -23,6 +23,8 @@ export interface WireShape {
   dedupeOnContent: boolean;
   /** The part of one create item kept as the event's raw JSON: the whole item, or its inner event. */
   rawPart(item: unknown): unknown;
+  /** Where that part is inside one create item (`[]` or `['event']`), for problems found in it. */
+  eventPath: string[];
   /** Validates one create item and converts it to the internal event. */
   parseEvent(item: unknown, raw: string, now: () => number): ParsedEvent;
   /** The list endpoint's query string: its parameters, checked and turned into list filters. */

@@ -1,0 +1,85 @@
+// Action schemas in the Audit Logs API, as WorkOS shapes them:
+//   POST /audit_logs/actions/:action/schemas   a new (immutable) version; creates the action
+//   GET  /audit_logs/actions/:action/schemas   its versions
+//   GET  /audit_logs/actions                   the project's actions with their latest schema
+import type { Hono } from 'hono';
+import { z } from 'zod';
+import type { AppEnv } from '../context';
+import { AppError } from '../lib/errors';
+import { ACTION_PATTERN, MAX_ACTION } from '../events/limits';
+import type { ActionSchema } from '../schemas/model';
+import { checkSchemaBody } from '../schemas/model';
+import { createSchema, listActions, listSchemas, type ActionSummary, type PageQuery } from '../schemas/store';
+import { requireScope } from './auth';
+import { readJsonBody } from './body';
+import { limit, one, parseQuery, type QueryValues } from './query';
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+export function schemaJson(s: ActionSchema) {
+  return {
+    object: 'audit_log_schema',
+    version: s.version,
+    actor: s.actor ?? null,
+    targets: s.targets,
+    metadata: s.metadata ?? null,
+    created_at: iso(s.createdAt),
+  };
+}
+
+function actionJson(a: ActionSummary) {
+  return { object: 'audit_log_action', name: a.name, schema: a.schema ? schemaJson(a.schema) : null, created_at: iso(a.createdAt), updated_at: iso(a.updatedAt) };
+}
+
+/** The action named in the path, or a 422 naming it. */
+function actionParam(value: string): string {
+  if (value.length > MAX_ACTION || !ACTION_PATTERN.test(value)) {
+    throw new AppError('validation_failed', 'Validation failed.', {
+      problems: [{ path: ['action'], kind: 'invalid', message: 'action must look like category.name (letters, digits, _ - :) with no spaces' }],
+    });
+  }
+  return value;
+}
+
+/** `limit` 1–100 (default 10), `order` asc|desc (default desc), one cursor. */
+const pageQuery = (cursorOk: (v: string) => boolean, cursorMessage: string) => {
+  const cursor = (name: string) =>
+    one(name).superRefine((v, ctx) => {
+      if (v !== undefined && v !== '' && !cursorOk(v)) ctx.addIssue({ code: 'custom', message: `${name} ${cursorMessage}` });
+    });
+  return z
+    .strictObject({
+      limit: limit(),
+      order: one('order').superRefine((v, ctx) => {
+        if (v !== undefined && v !== '' && v !== 'asc' && v !== 'desc') ctx.addIssue({ code: 'custom', message: 'order must be asc or desc' });
+      }),
+      after: cursor('after'),
+      before: cursor('before'),
+    })
+    .refine((q) => !(q.after && q.before), { path: ['before'], message: 'use either before or after, not both' })
+    .transform((q): PageQuery => ({ limit: q.limit, order: q.order === 'asc' ? 'asc' : 'desc', after: q.after || undefined, before: q.before || undefined }));
+};
+const versionPage = pageQuery((v) => /^[1-9]\d{0,9}$/.test(v), 'must be a schema version from this list') as unknown as z.ZodType<PageQuery, QueryValues>;
+const actionPage = pageQuery((v) => v.length <= MAX_ACTION && ACTION_PATTERN.test(v), 'must be an action name from this list') as unknown as z.ZodType<PageQuery, QueryValues>;
+
+export function registerSchemaRoutes(app: Hono<AppEnv>): void {
+  app.post('/audit_logs/actions/:action/schemas', requireScope('write'), async (c) => {
+    const action = actionParam(c.req.param('action'));
+    const body = await readJsonBody(c.req.raw, 64 * 1024);
+    const schema = await createSchema(c.var.db, { projectId: c.var.projectId, action, body: checkSchemaBody(body.value, body.text), now: c.var.now() });
+    return c.json(schemaJson(schema), 201);
+  });
+
+  app.get('/audit_logs/actions/:action/schemas', requireScope('read'), async (c) => {
+    const action = actionParam(c.req.param('action'));
+    const page = await listSchemas(c.var.db, c.var.projectId, action, parseQuery(versionPage, new URL(c.req.url)));
+    const metadata = { before: page.before, after: page.after };
+    return c.json({ object: 'list', data: page.data.map(schemaJson), list_metadata: metadata, listMetadata: metadata });
+  });
+
+  app.get('/audit_logs/actions', requireScope('read'), async (c) => {
+    const page = await listActions(c.var.db, c.var.projectId, parseQuery(actionPage, new URL(c.req.url)));
+    const metadata = { before: page.before, after: page.after };
+    return c.json({ object: 'list', data: page.data.map(actionJson), list_metadata: metadata, listMetadata: metadata });
+  });
+}

@@ -1,0 +1,100 @@
+// Action schemas (Audit Logs): immutable versions, the actions list, and events with a
+// `version` validated against that version before anything is written.
+import { env } from 'cloudflare:workers';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createKey, createProject } from '../../src/projects/store';
+import { auditLogBody, call } from './helpers';
+
+let key: string;
+const NOW = Date.now();
+
+const schemaBody = (planType = 'string') => ({
+  actor: { metadata: { type: 'object', properties: { role: { type: 'string' } } } },
+  targets: [{ type: 'document', metadata: { type: 'object', properties: { pages: { type: 'number' } } } }, { type: 'folder' }],
+  metadata: { type: 'object', properties: { plan: { type: planType, enum: planType === 'string' ? ['free', 'pro'] : undefined } }, required: ['plan'] },
+});
+
+const event = (overrides: Record<string, unknown>) => auditLogBody({ action: 'document.signed', ...overrides }, 'org_schemas');
+
+beforeAll(async () => {
+  const project = await createProject(env.KV, { name: 'Schemas', now: NOW });
+  key = (await createKey(env.KV, { projectId: project.id, mode: 'test', name: 's', now: NOW })).plain;
+});
+
+describe('schemas', () => {
+  it('creates versions 1 and 2 (immutable), creating the action, and lists them newest first', async () => {
+    const v1 = await call('POST', '/audit_logs/actions/document.signed/schemas', { key, body: schemaBody() });
+    expect(v1.status, v1.text).toBe(201);
+    expect(v1.body).toMatchObject({ object: 'audit_log_schema', version: 1, targets: [{ type: 'document' }, { type: 'folder' }] });
+    expect(v1.body.created_at).toMatch(/Z$/);
+    const v2 = await call('POST', '/audit_logs/actions/document.signed/schemas', { key, body: { targets: [{ type: 'document' }] } });
+    expect(v2.body.version).toBe(2);
+    const list = await call('GET', '/audit_logs/actions/document.signed/schemas', { key });
+    expect(list.body.data.map((s: { version: number }) => s.version)).toEqual([2, 1]);
+    const first = await call('GET', '/audit_logs/actions/document.signed/schemas?limit=1&order=asc', { key });
+    expect(first.body.data.map((s: { version: number }) => s.version)).toEqual([1]);
+    const next = await call('GET', `/audit_logs/actions/document.signed/schemas?limit=1&order=asc&after=${first.body.list_metadata.after}`, { key });
+    expect(next.body.data.map((s: { version: number }) => s.version)).toEqual([2]);
+    const actions = await call('GET', '/audit_logs/actions?order=asc', { key });
+    expect(actions.body.data).toEqual([
+      expect.objectContaining({ object: 'audit_log_action', name: 'document.signed', schema: expect.objectContaining({ version: 2 }) }),
+    ]);
+  });
+
+  it('validates an event that names a version, with field paths, and writes nothing when it fails', async () => {
+    const ok = await call('POST', '/audit_logs/events', {
+      key,
+      body: event({ version: 1, actor: { id: 'u1', type: 'user', metadata: { role: 'admin' } }, targets: [{ id: 'd1', type: 'document', metadata: { pages: 3 } }], metadata: { plan: 'pro' } }),
+    });
+    expect(ok.status, ok.text).toBe(200);
+    const bad = await call('POST', '/audit_logs/events', {
+      key,
+      body: event({ version: 1, actor: { id: 'u2', type: 'user', metadata: { role: 7 } }, targets: [{ id: 'd2', type: 'document', metadata: { pages: 'three' } }, { id: 'x', type: 'invoice' }], metadata: { plan: 'gold' } }),
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.code).toBe('invalid_audit_log_event');
+    const paths = bad.body.errors.map((e: { instancePath: string }) => e.instancePath);
+    expect(paths).toEqual(expect.arrayContaining(['/actor/metadata/role', '/targets/0/metadata/pages', '/targets/1/type', '/metadata/plan']));
+    const stored = await call('GET', '/audit_logs/events?actor_ids=u2', { key });
+    expect(stored.body.data).toEqual([]);
+  });
+
+  it('an unknown version is a 400 naming the version; an event without a version is not checked', async () => {
+    const r = await call('POST', '/audit_logs/events', { key, body: event({ version: 9 }) });
+    expect(r.status).toBe(400);
+    expect(JSON.stringify(r.body.errors)).toContain('/version');
+    expect((await call('POST', '/audit_logs/events', { key, body: event({ metadata: { plan: 'gold' } }) })).status).toBe(200);
+  });
+
+  it('in a batch, problems are named by position and nothing of the batch is written', async () => {
+    const good = event({ version: 2, actor: { id: 'batch_ok', type: 'user' }, targets: [{ id: 'd', type: 'document' }] });
+    const bad = event({ version: 2, actor: { id: 'batch_bad', type: 'user' }, targets: [{ id: 'f', type: 'folder' }] });
+    const r = await call('POST', '/audit_logs/events/batch', { key, body: { events: [good, bad] } });
+    expect(r.status).toBe(422);
+    expect(r.body.errors[0].field).toBe('events[1].event.targets[0].type');
+    expect((await call('GET', '/audit_logs/events?actor_ids=batch_ok', { key })).body.data).toEqual([]);
+  });
+
+  it.each([
+    ['no targets', { actor: { metadata: { type: 'object' } } }, 'targets'],
+    ['metadata that is not an object schema', { targets: [], metadata: { type: 'string' } }, 'metadata.type'],
+    ['a pattern no validator can run', { targets: [{ type: 'doc', metadata: { type: 'object', properties: { a: { type: 'string', pattern: '(' } } } }] }, 'targets.0.metadata'],
+    ['an unknown field', { targets: [], colour: 'red' }, 'colour'],
+    ['a target type twice', { targets: [{ type: 'doc' }, { type: 'doc' }] }, 'targets.1.type'],
+  ])('refuses a schema with %s: 422 naming the field', async (_name, body, field) => {
+    const r = await call('POST', '/audit_logs/actions/doc.bad/schemas', { key, body });
+    expect(r.status, r.text).toBe(422);
+    expect(JSON.stringify(r.body.errors)).toContain(field.split('.')[0]);
+  });
+
+  it('refuses an action name that is not one, a schema over 32 KB, and a key without the scope', async () => {
+    expect((await call('POST', '/audit_logs/actions/not%20an%20action/schemas', { key, body: { targets: [] } })).status).toBe(422);
+    const huge = { targets: [], metadata: { type: 'object', description: 'x'.repeat(40_000) } };
+    expect((await call('POST', '/audit_logs/actions/doc.big/schemas', { key, body: huge })).status).toBe(413);
+    const project = await createProject(env.KV, { name: 'Schemas readers', now: NOW });
+    const reader = (await createKey(env.KV, { projectId: project.id, mode: 'test', name: 'r', now: NOW, scopes: ['read'] })).plain;
+    expect((await call('POST', '/audit_logs/actions/doc.x/schemas', { key: reader, body: { targets: [] } })).status).toBe(403);
+    // Another project's schemas are not visible.
+    expect((await call('GET', '/audit_logs/actions/document.signed/schemas', { key: reader })).body.data).toEqual([]);
+  });
+});
