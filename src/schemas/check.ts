@@ -1,10 +1,11 @@
 // Validates events that name a schema `version` against that version of their action's
-// schema, before anything is written. Problems carry paths into the request body.
+// schema, before anything is written. Problems carry paths into the request body. An
+// action that has no schema in the project is not checked.
 import type { Db } from '../lib/db';
 import type { Problem } from '../lib/errors';
 import type { NewEvent } from '../events/model';
 import { checkEvent } from './model';
-import { getSchema } from './store';
+import { getSchema, hasSchemas } from './store';
 
 /** Each event with its path in the request body (`['event']`, `['events', 3, 'event']`). */
 export async function schemaProblems(db: Db, projectId: string, items: { event: NewEvent; path: (string | number)[] }[]): Promise<Problem[]> {
@@ -12,6 +13,9 @@ export async function schemaProblems(db: Db, projectId: string, items: { event: 
   for (const { event, path } of items) {
     if (event.version === null) continue;
     const schema = await getSchema(db, projectId, event.action, event.version);
+    // An action with no schema here is not checked: an app moving over from WorkOS may send
+    // the versions of schemas it has not created in Waymark yet.
+    if (!schema && !(await hasSchemas(db, projectId, event.action))) continue;
     if (!schema) {
       problems.push({
         path: [...path, 'version'],

@@ -62,6 +62,12 @@ export async function getSchema(db: Db, projectId: string, action: string, versi
   return schema;
 }
 
+/** True when the action has at least one schema in the project. */
+export async function hasSchemas(db: Db, projectId: string, action: string): Promise<boolean> {
+  const row = await db.get<{ x: number } | undefined>(sql`SELECT 1 AS x FROM action_schemas WHERE project_id = ${projectId} AND action = ${action} LIMIT 1`);
+  return row !== undefined;
+}
+
 /** Keyset paging over one ordered key: `after` continues in list order, `before` walks back. */
 function page<T>(rows: T[], q: PageQuery, keyOf: (row: T) => string): SchemaPage<T> {
   const backwards = q.after === undefined && q.before !== undefined;

@@ -7,7 +7,7 @@ import { E2E_VARS } from './vars.ts';
 const url = new URL(inject('waymarkUrl'));
 const workos = new WorkOS(E2E_VARS.DEFAULT_PROJECT_SECRET_KEY, { apiHostname: url.hostname, port: Number(url.port), https: false });
 
-const event = (metadata: Record<string, unknown>, version: number) => ({
+const event = (metadata: Record<string, string | number | boolean>, version: number) => ({
   action: 'invoice.sent',
   version,
   occurredAt: new Date(),

@@ -59,11 +59,12 @@ describe('schemas', () => {
     expect(stored.body.data).toEqual([]);
   });
 
-  it('an unknown version is a 400 naming the version; an event without a version is not checked', async () => {
+  it('an unknown version is a 400 naming the version; no version, or an action without schemas, is not checked', async () => {
     const r = await call('POST', '/audit_logs/events', { key, body: event({ version: 9 }) });
     expect(r.status).toBe(400);
     expect(JSON.stringify(r.body.errors)).toContain('/version');
     expect((await call('POST', '/audit_logs/events', { key, body: event({ metadata: { plan: 'gold' } }) })).status).toBe(200);
+    expect((await call('POST', '/audit_logs/events', { key, body: event({ action: 'never.schemed', version: 4 }) })).status).toBe(200);
   });
 
   it('in a batch, problems are named by position and nothing of the batch is written', async () => {
