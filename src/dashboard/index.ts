@@ -3,6 +3,7 @@
 // lives under /projects/:pid/<section>.
 import { Hono } from 'hono';
 import type { AppEnv } from '../context';
+import { actions } from './actions';
 import { events } from './events';
 import { keys } from './keys';
 import { projects } from './projects';
@@ -16,6 +17,7 @@ export const dashboard = new Hono<AppEnv>();
 dashboard.route('/', session);
 dashboard.route('/', projects);
 dashboard.route('/projects/:pid/events', events);
+dashboard.route('/projects/:pid/actions', actions);
 dashboard.route('/projects/:pid/keys', keys);
 dashboard.route('/projects/:pid/usage', usage);
 

@@ -126,3 +126,10 @@ export async function listActions(db: Db, projectId: string, q: PageQuery): Prom
   );
   return page(actions, q, (a) => a.name);
 }
+
+/** Every schema of a project (for the dashboard's Actions page), bounded. */
+export async function projectSchemas(db: Db, projectId: string, max = 2_000): Promise<ActionSchema[]> {
+  const rows = await db.all<SchemaRow>(sql`SELECT action, version, body, created_at AS createdAt FROM action_schemas
+    WHERE project_id = ${projectId} ORDER BY action, version LIMIT ${max}`);
+  return rows.map(toSchema);
+}

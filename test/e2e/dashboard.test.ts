@@ -290,6 +290,20 @@ describe('projects and keys', () => {
     await shot('key-rotated');
   });
 
+  it('lists actions with their schema versions side by side', async () => {
+    const schema = (extra: object) => ({ targets: [{ type: 'report', metadata: { type: 'object', properties: { pages: { type: 'number' } } } }], ...extra });
+    expect((await api('/audit_logs/actions/report.generated/schemas', { method: 'POST', body: JSON.stringify(schema({})) })).status).toBe(201);
+    const v2 = schema({ metadata: { type: 'object', properties: { format: { type: 'string' } }, required: ['format'] } });
+    expect((await api('/audit_logs/actions/report.generated/schemas', { method: 'POST', body: JSON.stringify(v2) })).status).toBe(201);
+    await page.goto(`${BASE}/projects/proj_demo/actions`);
+    const row = page.locator('tr[data-action="report.generated"]');
+    await row.locator('summary').click();
+    expect(await row.locator('[data-testid=schema-version]').count()).toBe(2);
+    expect(await row.innerText()).toContain('format: string (required)');
+    expect(await page.locator('[data-testid=actions-table]').innerText()).toContain('user.signed_in');
+    await shot('actions');
+  });
+
   it('shows usage with a chart, endpoints and recent failures', async () => {
     await page.goto(`${BASE}/projects/proj_demo/usage`);
     expect(Number((await page.locator('[data-testid=total-requests]').innerText()).replace(/,/g, ''))).toBeGreaterThan(3);
