@@ -20,7 +20,9 @@ export function registerEventRoutes(app: Hono<AppEnv>, base: string, wire: WireS
     const part = wire.rawPart(body.value);
     const parsed = wire.parseEvent(body.value, part === body.value ? body.text : JSON.stringify(part), c.var.now);
     if (!parsed.ok) throw validationFailed(parsed.problems);
-    const invalid = await schemaProblems(c.var.db, c.var.projectId, [{ event: parsed.event, path: wire.eventPath }]);
+    const invalid = await schemaProblems(c.var.db, c.var.projectId, [{ event: parsed.event, path: wire.eventPath }], {
+      requireSchema: c.var.projectSettings.requireSchema,
+    });
     if (invalid.length > 0) throw validationFailed(invalid);
     return ingest(c, {
       events: [parsed.event],
@@ -37,7 +39,12 @@ export function registerEventRoutes(app: Hono<AppEnv>, base: string, wire: WireS
       wire.parseEvent(item, JSON.stringify(wire.rawPart(item)), c.var.now),
     );
     if (problems.length > 0) throw validationFailed(problems);
-    const invalid = await schemaProblems(c.var.db, c.var.projectId, events.map((event, i) => ({ event, path: ['events', i, ...wire.eventPath] })));
+    const invalid = await schemaProblems(
+      c.var.db,
+      c.var.projectId,
+      events.map((event, i) => ({ event, path: ['events', i, ...wire.eventPath] })),
+      { requireSchema: c.var.projectSettings.requireSchema },
+    );
     if (invalid.length > 0) throw validationFailed(invalid);
     return ingest(c, {
       events,

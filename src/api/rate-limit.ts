@@ -5,11 +5,13 @@ import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../context';
 import { AppError } from '../lib/errors';
 import { DEFAULT_RATE_TIER, isRateTier, RATE_TIERS } from '../projects/rate-limits';
-import { projectRateTier } from '../projects/store';
+import { projectSettings } from '../projects/store';
 
 export const rateLimit = createMiddleware<AppEnv>(async (c, next) => {
   const fallback = isRateTier(c.env.RATE_LIMIT_DEFAULT) ? c.env.RATE_LIMIT_DEFAULT : DEFAULT_RATE_TIER;
-  const tier = RATE_TIERS[await projectRateTier(c.env.KV, c.var.projectId, c.var.now(), fallback)];
+  const settings = await projectSettings(c.env.KV, c.var.projectId, c.var.now(), fallback);
+  c.set('projectSettings', settings);
+  const tier = RATE_TIERS[settings.rateTier];
   if (tier.binding !== null) {
     const { success } = await c.env[tier.binding].limit({ key: c.var.apiKeyId });
     if (!success) {

@@ -62,6 +62,13 @@ export async function getSchema(db: Db, projectId: string, action: string, versi
   return schema;
 }
 
+/** The action's newest schema, or null (not remembered: a newer one may come). */
+export async function latestSchema(db: Db, projectId: string, action: string): Promise<ActionSchema | null> {
+  const row = await db.get<SchemaRow | undefined>(sql`SELECT action, version, body, created_at AS createdAt FROM action_schemas
+    WHERE project_id = ${projectId} AND action = ${action} ORDER BY version DESC LIMIT 1`);
+  return row ? toSchema(row) : null;
+}
+
 /** True when the action has at least one schema in the project. */
 export async function hasSchemas(db: Db, projectId: string, action: string): Promise<boolean> {
   const row = await db.get<{ x: number } | undefined>(sql`SELECT 1 AS x FROM action_schemas WHERE project_id = ${projectId} AND action = ${action} LIMIT 1`);

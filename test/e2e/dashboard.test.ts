@@ -302,6 +302,17 @@ describe('projects and keys', () => {
     expect(await row.innerText()).toContain('format: string (required)');
     expect(await page.locator('[data-testid=actions-table]').innerText()).toContain('user.signed_in');
     await shot('actions');
+
+    // "Require a schema": on, an action without one is refused; off again for the other tests.
+    await page.click('[data-testid=require-schema-toggle]');
+    expect(await page.locator('[data-testid=require-schema-state]').innerText()).toBe('On:');
+    const refused = await api('/audit_logs/events', {
+      method: 'POST',
+      body: JSON.stringify({ organization_id: 'org_x', event: { action: 'never.schemed', occurred_at: new Date().toISOString(), actor: { id: 'u', type: 'user' }, targets: [], context: { location: '192.0.2.9' } } }),
+    });
+    expect(refused.status).toBe(400);
+    await page.click('[data-testid=require-schema-toggle]');
+    expect(await page.locator('[data-testid=require-schema-state]').innerText()).toBe('Off:');
   });
 
   it('shows usage with a chart, endpoints and recent failures', async () => {

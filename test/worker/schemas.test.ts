@@ -99,3 +99,23 @@ describe('schemas', () => {
     expect((await call('GET', '/audit_logs/actions/document.signed/schemas', { key: reader })).body.data).toEqual([]);
   });
 });
+
+describe('the "require a schema" setting', () => {
+  it('refuses actions without a schema, checks events without a version against the latest, and leaves the legacy API alone', async () => {
+    const { setProjectRequireSchema } = await import('../../src/projects/store');
+    const project = await createProject(env.KV, { name: 'Schemas required', now: NOW });
+    const k = (await createKey(env.KV, { projectId: project.id, mode: 'test', name: 'r', now: NOW })).plain;
+    await setProjectRequireSchema(env.KV, { projectId: project.id, required: true });
+    await new Promise((r) => setTimeout(r, 0));
+    // Settings are remembered per isolate for 30 s: a fresh project is read on its first request.
+    const none = await call('POST', '/audit_logs/events', { key: k, body: event({}) });
+    expect(none.status).toBe(400);
+    expect(JSON.stringify(none.body.errors)).toContain('/action');
+    expect((await call('POST', '/audit_logs/actions/document.signed/schemas', { key: k, body: schemaBody() })).status).toBe(201);
+    const unversioned = await call('POST', '/audit_logs/events', { key: k, body: event({ metadata: { plan: 'gold' } }) });
+    expect(unversioned.status).toBe(400);
+    expect(JSON.stringify(unversioned.body.errors)).toContain('/metadata/plan');
+    expect((await call('POST', '/audit_logs/events', { key: k, body: event({ targets: [{ id: 'd', type: 'document' }], metadata: { plan: 'free' } }) })).status).toBe(200);
+    expect((await call('POST', '/events', { key: k, body: (await import('./helpers')).legacyEvent() })).status).toBe(201);
+  });
+});

@@ -57,7 +57,39 @@ function Version(props: { schema: ActionSchema; now: number }) {
   );
 }
 
-export function ActionsPage(props: { projectId: string; actions: string[]; schemas: ActionSchema[]; now: number }) {
+/** The "require a schema" setting and its switch. */
+function RequireSchema(props: { required: boolean; action: string; csrf: string }) {
+  return (
+    <section class="card" data-testid="require-schema">
+      <h2>Require a schema</h2>
+      <p>
+        {props.required ? (
+          <strong data-testid="require-schema-state">On:</strong>
+        ) : (
+          <strong data-testid="require-schema-state">Off:</strong>
+        )}{' '}
+        {props.required
+          ? 'every Audit Logs event must match a schema of its action (the version it names, else the latest); an action without a schema is refused.'
+          : 'events are checked only when they name a version of an action that has schemas. Turn it on once every action has one.'}
+      </p>
+      <form method="post" action={props.action}>
+        <input type="hidden" name="_csrf" value={props.csrf} />
+        <input type="hidden" name="required" value={props.required ? 'off' : 'on'} />
+        <button type="submit" class={props.required ? 'secondary' : undefined} data-testid="require-schema-toggle">
+          {props.required ? 'Turn off' : 'Require schemas'}
+        </button>
+      </form>
+    </section>
+  );
+}
+
+export function ActionsPage(props: {
+  projectId: string;
+  actions: string[];
+  schemas: ActionSchema[];
+  now: number;
+  requireSchema: { required: boolean; action: string; csrf: string };
+}) {
   const byAction = new Map<string, ActionSchema[]>();
   for (const s of props.schemas) byAction.set(s.action, [...(byAction.get(s.action) ?? []), s]);
   const names = [...new Set([...props.actions, ...byAction.keys()])].sort();
@@ -70,6 +102,7 @@ export function ActionsPage(props: { projectId: string; actions: string[]; schem
           (<code>POST /audit_logs/actions/:action/schemas</code> makes one).
         </p>
       </header>
+      <RequireSchema {...props.requireSchema} />
       {names.length === 0 ? (
         <Empty title="No actions yet">
           <p>Actions appear here with the first event that uses them, or when a schema is created for one.</p>
