@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { auditLogCase, freshProject, fuzzOptions, fuzzTimeout, legacyCase, postRaw, text, toJson } from './fuzz-support';
 import { call } from './helpers';
 
-const RUNS = 60;
+const RUNS = 40;
 
 let project: { projectId: string; key: string };
 const ids: string[] = [];
