@@ -6,7 +6,7 @@
 // process group every few seconds, then stops the server and counts in its D1 file:
 // acknowledged = stored, no duplicates, p50/p95 per minute per request kind.
 // Results: bench/results/soak.{md,json} (or --out <prefix>).
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -359,6 +359,8 @@ for (let i = 0; i < 3; i++) {
 await worker.stop();
 const d1Dir = join(persistTo, 'v3', 'd1', 'miniflare-D1DatabaseObject');
 const dbFile = join(d1Dir, readdirSync(d1Dir).find((f) => f.endsWith('.sqlite') && f !== 'metadata.sqlite')!);
+const fileMb = (f: string) => (existsSync(f) ? Math.round(statSync(f).size / 1e5) / 10 : 0);
+const dbFileMb = fileMb(dbFile) + fileMb(`${dbFile}-wal`);
 const sqlite = new DatabaseSync(dbFile, { readOnly: true });
 const rows = sqlite
   .prepare(
@@ -436,6 +438,7 @@ const result = {
   },
   latency_per_minute_ms: perMinute,
   search_kinds_ms: searchKinds,
+  d1_file_mb: dbFileMb,
   memory: { sample_seconds: SAMPLE_MS / 1000, commands: Object.fromEntries(commands), peak_total_mb: peak?.total_mb, peak_at_s: peak?.t_s, samples: memory },
   problems,
 };
@@ -448,7 +451,7 @@ md.push(`Server: ${result.server}. Mix per worker loop: 36% single events (half 
 md.push('## Outcome', '');
 md.push(`- ${result.requests.toLocaleString('en-US')} requests in ${result.load_seconds} s (${result.requests_per_s} req/s); ${failures} with a 5xx or no answer, ${rejections} 4xx.`);
 md.push(`- Events: **${acknowledged.size.toLocaleString('en-US')} acknowledged, ${storedSeqs.size.toLocaleString('en-US')} stored (${storedRows.toLocaleString('en-US')} rows): lost ${lost.length}, duplicated ${duplicated}**, stored without an acknowledgement ${unexpected.length} (of which not explained by a 5xx or a lost answer: ${unexplained.length}). ${ok ? 'acknowledged = stored, no duplicates.' : 'CHECK FAILED.'}`);
-md.push(`- Memory: the server's process group peaked at **${peak?.total_mb} MB** (at ${peak?.t_s} s).`, '');
+md.push(`- Memory: the server's process group peaked at **${peak?.total_mb} MB** (at ${peak?.t_s} s). The D1 file (with its WAL) held ${dbFileMb} MB at the end.`, '');
 md.push('## Latency per minute (ms): p50 / p95', '');
 md.push(`| kind | ${Array.from({ length: minutes }, (_, m) => `min ${m + 1}`).join(' | ')} | p95 last / first | stable |`);
 md.push(`| --- | ${Array.from({ length: minutes }, () => '--:').join(' | ')} | --: | :-: |`);

@@ -26,7 +26,7 @@ import {
 } from './fuzz-support';
 import { call, legacyEvent } from './helpers';
 
-const RUNS = 25;
+const RUNS = 20;
 const BATCH_RUNS = 10;
 
 let project: { projectId: string; key: string };
