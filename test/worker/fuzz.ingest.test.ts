@@ -13,6 +13,7 @@ import {
   eventCount,
   footprint,
   freshProject,
+  budgeted,
   fuzzOptions,
   fuzzTimeout,
   junkBody,
@@ -91,7 +92,7 @@ describe('legacy POST /events', () => {
     'a valid event is stored once, its raw JSON byte for byte, and reads back equal; a replay with its key stores nothing',
     async () => {
       await fc.assert(
-        fc.asyncProperty(legacyCase, fc.boolean(), fc.constantFrom(undefined, 2), fc.nat(3), async (c, withKey, space, encoding) => {
+        fc.asyncProperty(legacyCase, fc.boolean(), fc.constantFrom(undefined, 2), fc.nat(3), budgeted(async (c, withKey, space, encoding) => {
           const text = toJson(c.body, space);
           const before = await eventCount(project.projectId);
           const headers: Record<string, string> = withKey ? { 'Idempotency-Key': idempotencyKey() } : {};
@@ -115,7 +116,7 @@ describe('legacy POST /events', () => {
             expect(again.headers.get('idempotent-replayed')).toBe('true');
             expect(await eventCount(project.projectId)).toBe(before + 1);
           }
-        }),
+        })),
         fuzzOptions(RUNS, 150),
       );
     },
@@ -126,13 +127,13 @@ describe('legacy POST /events', () => {
     'an invalid event is a 4xx that leaves nothing behind',
     async () => {
       await fc.assert(
-        fc.asyncProperty(legacyCase, fc.array(legacyMutation, { minLength: 1, maxLength: 3 }), async (c, mutations) => {
+        fc.asyncProperty(legacyCase, fc.array(legacyMutation, { minLength: 1, maxLength: 3 }), budgeted(async (c, mutations) => {
           const body = mutations.reduce((b, m) => mutate(b, m), c.body);
           const before = await footprint(project.projectId);
           const r = await postRaw(project.key, '/events', toJson(body), { 'Idempotency-Key': idempotencyKey() });
           await expectRejectedCleanly(before, r);
           if (r.status === 422) expect(r.body.errors.length).toBeGreaterThan(0);
-        }),
+        })),
         fuzzOptions(RUNS, 100),
       );
     },
@@ -145,7 +146,7 @@ describe('Audit Logs POST /audit_logs/events', () => {
     'a valid event is stored once and reads back equal; the same content again is a replay (WorkOS dedupes on content)',
     async () => {
       await fc.assert(
-        fc.asyncProperty(auditLogCase, fc.boolean(), fc.nat(3), async (c, withKey, encoding) => {
+        fc.asyncProperty(auditLogCase, fc.boolean(), fc.nat(3), budgeted(async (c, withKey, encoding) => {
           const text = toJson(c.body);
           const before = await eventCount(project.projectId);
           const headers: Record<string, string> = withKey ? { 'Idempotency-Key': idempotencyKey() } : {};
@@ -174,7 +175,7 @@ describe('Audit Logs POST /audit_logs/events', () => {
           expect(again.status).toBe(200);
           expect(again.body).toEqual(r.body);
           expect(await eventCount(project.projectId)).toBe(before + (replayed ? 0 : 1));
-        }),
+        })),
         fuzzOptions(RUNS, 150),
       );
     },
@@ -185,7 +186,7 @@ describe('Audit Logs POST /audit_logs/events', () => {
     'an invalid body is a 4xx (400 or 422, as WorkOS answers) that leaves nothing behind',
     async () => {
       await fc.assert(
-        fc.asyncProperty(auditLogCase, fc.array(auditLogMutation, { minLength: 1, maxLength: 3 }), async (c, mutations) => {
+        fc.asyncProperty(auditLogCase, fc.array(auditLogMutation, { minLength: 1, maxLength: 3 }), budgeted(async (c, mutations) => {
           const body = mutations.reduce((b, m) => mutate(b, m), c.body);
           const before = await footprint(project.projectId);
           const r = await postRaw(project.key, '/audit_logs/events', toJson(body));
@@ -193,7 +194,7 @@ describe('Audit Logs POST /audit_logs/events', () => {
           if (r.status === 400 && r.body.code === 'invalid_audit_log_event') {
             expect(r.body.errors.every((e: { instancePath: unknown }) => typeof e.instancePath === 'string')).toBe(true);
           }
-        }),
+        })),
         fuzzOptions(RUNS, 100),
       );
     },
@@ -212,7 +213,7 @@ describe('batches: all or nothing', () => {
       `${shape.name}: every event of an accepted batch reads back equal, in order; an over-size event is a 413`,
       async () => {
         await fc.assert(
-          fc.asyncProperty(fc.array(shape.item, { minLength: 1, maxLength: 6 }), async (items) => {
+          fc.asyncProperty(fc.array(shape.item, { minLength: 1, maxLength: 6 }), budgeted(async (items) => {
             const text = toJson({ events: items.map((i) => i.body) });
             const before = await eventCount(project.projectId);
             const r = await postRaw(project.key, shape.path, text, { 'Idempotency-Key': idempotencyKey() });
@@ -232,7 +233,7 @@ describe('batches: all or nothing', () => {
               if (shape.name === 'legacy') await expectLegacyReadBack(id, items[i].c as LegacyCase);
               else await expectAuditLogReadBack(id, items[i].c as AuditLogCase);
             }
-          }),
+          })),
           fuzzOptions(BATCH_RUNS, 600),
         );
       },
@@ -243,7 +244,7 @@ describe('batches: all or nothing', () => {
       `${shape.name}: one invalid event anywhere in a batch refuses the whole batch, naming it, and leaves nothing behind`,
       async () => {
         await fc.assert(
-          fc.asyncProperty(fc.array(shape.item, { minLength: 1, maxLength: 5 }), fc.nat(), shape.mutation, async (items, at, m) => {
+          fc.asyncProperty(fc.array(shape.item, { minLength: 1, maxLength: 5 }), fc.nat(), shape.mutation, budgeted(async (items, at, m) => {
             const bodies = items.map((i) => i.body);
             const bad = at % bodies.length;
             bodies[bad] = mutate(bodies[bad], m);
@@ -251,7 +252,7 @@ describe('batches: all or nothing', () => {
             const r = await postRaw(project.key, shape.path, toJson({ events: bodies }), { 'Idempotency-Key': idempotencyKey() });
             await expectRejectedCleanly(before, r);
             expect(r.text).toContain(`events[${bad}]`);
-          }),
+          })),
           fuzzOptions(BATCH_RUNS, 300),
         );
       },
@@ -275,11 +276,11 @@ describe('anything else', () => {
         fc.stringMatching(/^[!-~]{1,255}$/),
       );
       await fc.assert(
-        fc.asyncProperty(fc.constantFrom(...paths), envelope, header, async (path, body, key) => {
+        fc.asyncProperty(fc.constantFrom(...paths), envelope, header, budgeted(async (path, body, key) => {
           const before = await footprint(project.projectId);
           const r = await postRaw(project.key, path, body, key === undefined ? {} : { 'Idempotency-Key': key });
           await expectRejectedCleanly(before, r);
-        }),
+        })),
         fuzzOptions(RUNS * 2, 60),
       );
     },

@@ -5,7 +5,7 @@
 // up to the documented length is a 200.
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { auditLogCase, freshProject, fuzzOptions, fuzzTimeout, legacyCase, postRaw, text, toJson } from './fuzz-support';
+import { auditLogCase, budgeted, freshProject, fuzzOptions, fuzzTimeout, legacyCase, postRaw, text, toJson } from './fuzz-support';
 import { call } from './helpers';
 
 const RUNS = 40;
@@ -100,10 +100,10 @@ describe('random query strings', () => {
       `GET ${ENDPOINTS[endpoint].path}: a 200 page or a 422 naming the parameter, never a 5xx`,
       async () => {
         await fc.assert(
-          fc.asyncProperty(queryFor(endpoint), async (qs) => {
+          fc.asyncProperty(queryFor(endpoint), budgeted(async (qs) => {
             const r = await call('GET', `${ENDPOINTS[endpoint].path}?${qs}`, { key: project.key });
             expectWellFormed(endpoint, qs, r);
-          }),
+          })),
           fuzzOptions(RUNS, 80),
         );
       },
@@ -150,7 +150,7 @@ describe('random searches', () => {
       `GET ${ENDPOINTS[endpoint].path}?search=…: always a 200 page, in time order or by relevance`,
       async () => {
         await fc.assert(
-          fc.asyncProperty(searchString, fc.constantFrom('', '&order=relevance', '&order=asc', '&limit=3'), async (s, extra) => {
+          fc.asyncProperty(searchString, fc.constantFrom('', '&order=relevance', '&order=asc', '&limit=3'), budgeted(async (s, extra) => {
             // Documented: a query value is at most 1,024 characters (longer is a 422).
             fc.pre(s.length <= 1024);
             const qs = `search=${encodeURIComponent(s)}${extra}`;
@@ -161,7 +161,7 @@ describe('random searches', () => {
               const times = r.body.data.map((e: { occurred_at: string }) => e.occurred_at);
               expect(times).toEqual([...times].sort().reverse());
             }
-          }),
+          })),
           fuzzOptions(RUNS, 80),
         );
       },
@@ -173,13 +173,13 @@ describe('random searches', () => {
     'an exact event id, in any case and among other words, finds that event',
     async () => {
       await fc.assert(
-        fc.asyncProperty(fc.nat(), fc.boolean(), fc.constantFrom('', ' ', '  after:1970-01-01'), async (i, lower, tail) => {
+        fc.asyncProperty(fc.nat(), fc.boolean(), fc.constantFrom('', ' ', '  after:1970-01-01'), budgeted(async (i, lower, tail) => {
           const id = ids[i % ids.length];
           const typed = lower ? id.toLowerCase() : id;
           const r = await call('GET', `/events?search=${encodeURIComponent(typed + tail)}`, { key: project.key });
           expect(r.status, r.text.slice(0, 300)).toBe(200);
           expect(r.body.data.map((e: { id: string }) => e.id)).toEqual([id]);
-        }),
+        })),
         fuzzOptions(20, 80),
       );
     },
