@@ -21,6 +21,9 @@ export default defineConfig({
                 ADMIN_PASSWORD: 'test-admin-password',
                 DEFAULT_PROJECT_SECRET_KEY: 'sk_test_DefaultDefaultDefaultDefault0001',
                 DEMO_PROJECT_SECRET_KEY: 'sk_test_DemoDemoDemoDemoDemoDemoDemo0002',
+                // Property-based tests (test/worker/fuzz.*): runs per property and a seed to replay.
+                FUZZ_RUNS: process.env.FUZZ_RUNS ?? '',
+                FUZZ_SEED: process.env.FUZZ_SEED ?? '',
               },
             },
           }),

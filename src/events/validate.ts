@@ -113,7 +113,8 @@ export function metadata(field: string) {
         });
         ok = false;
       } else if (typeof v === 'string') {
-        if (v.length > METADATA_VALUE_MAX) {
+        // Characters (code points), as JSON Schema's maxLength and every other text limit count them.
+        if (v.length > METADATA_VALUE_MAX && [...v].length > METADATA_VALUE_MAX) {
           ctx.addIssue({ code: 'custom', path: [key], message: `${field} values must be at most ${METADATA_VALUE_MAX} characters` });
           ok = false;
         }
