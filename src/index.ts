@@ -13,6 +13,7 @@ import { AppError } from './lib/errors';
 import { newId } from './lib/ids';
 import { securityHeaders } from './lib/security-headers';
 import { ensureBootstrap } from './projects/bootstrap';
+import { backfillSearchIndex } from './events/search/backfill';
 
 const app = new Hono<AppEnv>();
 
@@ -66,7 +67,9 @@ export default {
   fetch: app.fetch,
   async scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext) {
     const db = drizzle(env.DB);
-    ctx.waitUntil(Promise.all([purgeExpiredIdempotencyKeys(db, Date.now()), pruneFailures(db, Date.now())]));
+    ctx.waitUntil(
+      Promise.all([purgeExpiredIdempotencyKeys(db, Date.now()), pruneFailures(db, Date.now()), backfillSearchIndex(db, Date.now())]),
+    );
   },
 } satisfies ExportedHandler<Env>;
 

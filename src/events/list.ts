@@ -9,7 +9,8 @@ import { listByRelevance } from './search/by-relevance';
 import { listByTime, timeQuery } from './search/by-time';
 import { listByWindow } from './search/by-window';
 import type { EventPage } from './search/page';
-import { actionCandidates, planQuery, type EventQuery, type Plan, type Scope } from './search/plan';
+import { liveSearchTable, prefixCompletions } from './search/index-state';
+import { actionCandidates, planQuery, prefixLookups, type EventQuery, type Plan, type Scope } from './search/plan';
 import { scopeConditions } from './search/sql';
 
 export type { EventPage } from './search/page';
@@ -34,7 +35,10 @@ async function anyInScope(db: Db, plan: Plan, scope: Scope): Promise<boolean> {
 async function planFor(db: Db, query: EventQuery): Promise<Plan> {
   const now = query.now ?? Date.now();
   const known = await knownActions(db, query.projectId, actionCandidates(query.search, now), now);
-  return planQuery(query, now, known);
+  const searching = query.search !== undefined && query.search.trim() !== '';
+  const table = searching ? await liveSearchTable(db) : 'search_fts';
+  const completions = table === 'search_fts' ? await prefixCompletions(db, prefixLookups(query, now)) : {};
+  return planQuery(query, now, known, { table, completions });
 }
 
 /**

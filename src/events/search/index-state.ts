@@ -1,0 +1,48 @@
+// Which FTS table searches read, and the whole-term completions of a search's prefixes.
+// The move from events_fts to the project-tagged search_fts (migration 0003) is tracked
+// by one row of `search_state`; see backfill.ts.
+import { sql } from 'drizzle-orm';
+import type { Db } from '../../lib/db';
+import { MAX_PREFIX_TERMS } from './language';
+import type { SearchTable } from './plan';
+
+export type SearchPhase = 'backfill' | 'ready' | 'done';
+
+/** Once an isolate has seen the new index live, it never asks again (the move only goes forward). */
+let newIndexLive = false;
+
+export async function searchPhase(db: Db): Promise<SearchPhase> {
+  const row = await db.get<{ phase: SearchPhase } | undefined>(sql`SELECT phase FROM search_state WHERE id = 1`);
+  return row?.phase ?? 'ready';
+}
+
+/** The table searches read: the old one until the backfill is complete. */
+export async function liveSearchTable(db: Db): Promise<SearchTable> {
+  if (newIndexLive) return 'search_fts';
+  const phase = await searchPhase(db);
+  if (phase === 'backfill') return 'events_fts';
+  newIndexLive = true;
+  return 'search_fts';
+}
+
+/** The smallest string above every string that starts with `prefix` (code point order = UTF-8 byte order). */
+function prefixEnd(prefix: string): string {
+  const points = [...prefix];
+  const last = points.pop()!.codePointAt(0)!;
+  return points.join('') + String.fromCodePoint(Math.min(last + 1, 0x10ffff));
+}
+
+/**
+ * Each tagged prefix's whole-term completions from search_vocab, in term order; null
+ * when there are more than MAX_PREFIX_TERMS (the expression then uses FTS5's `*`).
+ */
+export async function prefixCompletions(db: Db, prefixes: string[]): Promise<Record<string, string[] | null>> {
+  const out: Record<string, string[] | null> = {};
+  for (const p of prefixes) {
+    const rows = await db.all<{ term: string }>(
+      sql`SELECT term FROM search_vocab WHERE term >= ${p} AND term < ${prefixEnd(p)} ORDER BY term LIMIT ${MAX_PREFIX_TERMS + 1}`,
+    );
+    out[p] = rows.length > MAX_PREFIX_TERMS ? null : rows.map((r) => r.term);
+  }
+  return out;
+}
