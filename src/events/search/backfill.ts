@@ -12,7 +12,7 @@ import { sql } from 'drizzle-orm';
 import { statement, type Db } from '../../lib/db';
 import { toEvent, type ListRow } from '../rows';
 import { FTS_COLUMNS, ftsRow, rowTerms } from './fts';
-import { searchPhase, type SearchPhase } from './index-state';
+import type { SearchPhase } from './index-state';
 
 /** Events read per chunk, and the JSON bound per statement (D1: 100 KB per statement). */
 export const BACKFILL_CHUNK_EVENTS = 200;
@@ -54,7 +54,7 @@ function chunks(rows: StoredRow[]): { json: string; lowest: number }[] {
   return out;
 }
 
-/** One chunk: the next older events into search_fts and search_vocab, and the mark moved. False when none are left. */
+/** One chunk: the next older events into search_fts and search_vocab, and the mark moved (0 indexed: none left). */
 async function step(db: Db, below: number | null): Promise<{ indexed: number; below: number | null }> {
   const rows = await db.all<StoredRow>(sql`
     SELECT seq, id, project_id AS projectId, organization_id AS organizationId, action, action_type AS actionType,
@@ -81,7 +81,13 @@ async function step(db: Db, below: number | null): Promise<{ indexed: number; be
  * Advances the move to search_fts for up to `maxMs`: backfill chunks, then the switch,
  * then (DROP_OLD_INDEX_AFTER_MS later) dropping events_fts.
  */
-export async function backfillSearchIndex(db: Db, now: number, maxMs = BACKFILL_RUN_MS): Promise<BackfillResult> {
+export async function backfillSearchIndex(
+  db: Db,
+  now: number,
+  limits: { ms?: number; chunks?: number } = {},
+): Promise<BackfillResult> {
+  const maxMs = limits.ms ?? BACKFILL_RUN_MS;
+  const maxChunks = limits.chunks ?? Infinity;
   const started = Date.now();
   const state = await db.get<{ phase: SearchPhase; below: number | null; readyAt: number | null } | undefined>(
     sql`SELECT phase, below, ready_at AS readyAt FROM search_state WHERE id = 1`,
@@ -90,7 +96,7 @@ export async function backfillSearchIndex(db: Db, now: number, maxMs = BACKFILL_
   let { below } = state;
   let indexed = 0;
   if (state.phase === 'backfill') {
-    while (Date.now() - started < maxMs) {
+    for (let chunk = 0; chunk < maxChunks && Date.now() - started < maxMs; chunk++) {
       const r = await step(db, below);
       if (r.indexed === 0) {
         // Every event is in search_fts: searches switch, and the old index stops being written.
@@ -112,5 +118,5 @@ export async function backfillSearchIndex(db: Db, now: number, maxMs = BACKFILL_
     ]);
     return { phase: 'done', indexed, below };
   }
-  return { phase: (await searchPhase(db)) ?? state.phase, indexed, below };
+  return { phase: state.phase, indexed, below };
 }

@@ -11,6 +11,11 @@ export type SearchPhase = 'backfill' | 'ready' | 'done';
 /** Once an isolate has seen the new index live, it never asks again (the move only goes forward). */
 let newIndexLive = false;
 
+/** Forgets what this isolate has seen (tests that rebuild the database). */
+export function forgetSearchPhase(): void {
+  newIndexLive = false;
+}
+
 export async function searchPhase(db: Db): Promise<SearchPhase> {
   const row = await db.get<{ phase: SearchPhase } | undefined>(sql`SELECT phase FROM search_state WHERE id = 1`);
   return row?.phase ?? 'ready';
