@@ -7,7 +7,7 @@ import { knownActions } from './catalog';
 import { events } from './schema';
 import { listByRelevance } from './search/by-relevance';
 import { listByTime, timeQuery } from './search/by-time';
-import { listByWindow } from './search/by-window';
+import { listByWindows } from './search/by-window';
 import type { EventPage } from './search/page';
 import { liveSearchTable, prefixCompletions } from './search/index-state';
 import { actionCandidates, planQuery, prefixLookups, type EventQuery, type Plan, type Scope } from './search/plan';
@@ -20,7 +20,7 @@ async function run(db: Db, plan: Plan, scope: Scope): Promise<EventPage> {
   const { match } = scope;
   if (scope.strategy === 'relevance' && match !== null) return listByRelevance(db, plan, { ...scope, match });
   if (scope.strategy === 'window' && match !== null) {
-    const page = await listByWindow(db, plan, { ...scope, match });
+    const page = await listByWindows(db, plan, { ...scope, match });
     if (page) return page;
   }
   return listByTime(db, plan, scope);
