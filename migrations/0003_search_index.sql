@@ -11,7 +11,8 @@ CREATE VIRTUAL TABLE search_fts USING fts5(
   tokenize = 'unicode61 remove_diacritics 2 tokenchars ''_'''
 );
 
--- Every token ever indexed (tagged), for prefix expansion: a range read over the term.
+-- Every word ever indexed (tagged), for prefix expansion: a range read over the term. Keyed
+-- `p<term>` when seen in a primary column, `m<term>` when seen only in `meta` (see rowTerms).
 CREATE TABLE search_vocab (
   term TEXT PRIMARY KEY
 ) WITHOUT ROWID;

@@ -124,4 +124,15 @@ describe('prefix expansion', () => {
     const found = await all({ projectId: P, search: 'smith -quokka1', order: 'desc' }, 50);
     expect(found).toEqual(await ids(P, "actor_name LIKE 'Quokka% Smith' AND NOT (actor_name LIKE 'Quokka1 %' OR actor_name LIKE 'Quokka1_ %')"));
   });
+
+  it('words seen only in metadata do not count against a prefix searched in names, and the fallback still finds them', async () => {
+    await batch(DEMO_KEY, [
+      body('org_z', 50, 'Zebulon Pike'),
+      ...Array.from({ length: MAX_PREFIX_TERMS + 6 }, (_, i) => body('org_z', 60 + i, 'Meta Only', { code: `zebx${i}` })),
+    ]);
+    expect(await all({ projectId: P, search: 'zeb', order: 'desc' })).toEqual(await ids(P, "actor_name = 'Zebulon Pike'"));
+    const metaOnly = await ids(P, "json_extract(data, '$.metadata.code') LIKE 'zebx%'");
+    expect(metaOnly).toHaveLength(MAX_PREFIX_TERMS + 6);
+    expect(await all({ projectId: P, search: 'zebx', order: 'desc' }, 50)).toEqual(metaOnly);
+  });
 });

@@ -35,16 +35,19 @@ const cases: Case[] = [
   }],
   ['a prefix expands to its whole-term completions', { search: 'clar' }, [], {
     primary: { match: `${PRIMARY} : (("${T}_clara" OR "${T}_clarence"))`, strategy: 'window', index: 'search_fts' },
-  }, { table: 'search_fts', completions: { [`${T}_clar`]: [`${T}_clara`, `${T}_clarence`] } }],
+  }, { table: 'search_fts', completions: { [`${T}_clar`]: { primary: [`${T}_clara`, `${T}_clarence`], all: null } } }],
+  ['the metadata fallback expands over every word', { search: 'clar' }, [], {
+    fallback: { match: `("${T}_clara" OR "${T}_clarence" OR "${T}_clarify")` },
+  }, { table: 'search_fts', completions: { [`${T}_clar`]: { primary: [`${T}_clara`, `${T}_clarence`], all: [`${T}_clara`, `${T}_clarence`, `${T}_clarify`] } } }],
   ['a prefix inside a phrase completes its last word', { search: 'zoe@seren' }, [], {
     primary: { match: `${PRIMARY} : ("${T}_zoe ${T}_serenity")` },
-  }, { table: 'search_fts', completions: { [`${T}_seren`]: [`${T}_serenity`] } }],
+  }, { table: 'search_fts', completions: { [`${T}_seren`]: { primary: [`${T}_serenity`], all: [`${T}_serenity`] } } }],
   ['a prefix nothing completes matches nothing', { search: 'qqq' }, [], {
     primary: { match: `${PRIMARY} : ("${T}_qqq")` },
-  }, { table: 'search_fts', completions: { [`${T}_qqq`]: [] } }],
+  }, { table: 'search_fts', completions: { [`${T}_qqq`]: { primary: [], all: [] } } }],
   ['a prefix with too many completions uses the FTS prefix query', { search: 'cl' }, [], {
     primary: { match: `${PRIMARY} : ("${T}_cl" *)` },
-  }, { table: 'search_fts', completions: { [`${T}_cl`]: null } }],
+  }, { table: 'search_fts', completions: { [`${T}_cl`]: { primary: null, all: null } } }],
   ['the old index until the backfill is done: text as typed, the project ANDed', { search: 'clarence', organizationIds: ['org_A-1'] }, [], {
     index: 'events_fts',
     primary: { match: `((${PRIMARY} : ("clarence" *)) AND {org} : ("oorga1")) AND ${LEGACY_PROJECT}`, index: 'events_fts' },

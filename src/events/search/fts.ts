@@ -94,9 +94,19 @@ export function ftsRow(e: AuditEvent): FtsRow {
   };
 }
 
-/** The distinct words of a row (for `search_vocab`), without organization tokens. */
+/** Vocabulary key prefixes: a word seen in a primary column, or one seen only in `meta` (in that event). */
+export const VOCAB_PRIMARY = 'p';
+export const VOCAB_META = 'm';
+
+/**
+ * The row's vocabulary keys (for `search_vocab`), organization tokens left out. Keyed by
+ * column group so a prefix searched in the primary columns expands over their words only
+ * (metadata's random ids would otherwise push short prefixes past the expansion limit).
+ */
 export function rowTerms(row: FtsRow): string[] {
-  const out = new Set<string>();
-  for (const col of FTS_COLUMNS) for (const term of row[col].split(' ')) if (term && !term.includes('__')) out.add(term);
-  return [...out];
+  const primary = new Set<string>();
+  for (const col of FTS_COLUMNS) if (col !== 'meta') for (const term of row[col].split(' ')) if (term && !term.includes('__')) primary.add(term);
+  const meta = new Set<string>();
+  for (const term of row.meta.split(' ')) if (term && !primary.has(term)) meta.add(term);
+  return [...[...primary].map((t) => VOCAB_PRIMARY + t), ...[...meta].map((t) => VOCAB_META + t)];
 }

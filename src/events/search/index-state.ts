@@ -3,6 +3,7 @@
 // by one row of `search_state`; see backfill.ts.
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../lib/db';
+import { VOCAB_META, VOCAB_PRIMARY } from './fts';
 import { MAX_PREFIX_TERMS } from './language';
 import type { SearchTable } from './plan';
 
@@ -37,17 +38,30 @@ function prefixEnd(prefix: string): string {
   return points.join('') + String.fromCodePoint(Math.min(last + 1, 0x10ffff));
 }
 
+/** A prefix's whole-term completions: among words of the primary columns, and among all words (null: too many). */
+export interface Completions {
+  primary: string[] | null;
+  all: string[] | null;
+}
+
+async function range(db: Db, key: string): Promise<string[] | null> {
+  const rows = await db.all<{ term: string }>(
+    sql`SELECT term FROM search_vocab WHERE term >= ${key} AND term < ${prefixEnd(key)} ORDER BY term LIMIT ${MAX_PREFIX_TERMS + 1}`,
+  );
+  return rows.length > MAX_PREFIX_TERMS ? null : rows.map((r) => r.term.slice(1));
+}
+
 /**
  * Each tagged prefix's whole-term completions from search_vocab, in term order; null
  * when there are more than MAX_PREFIX_TERMS (the expression then uses FTS5's `*`).
  */
-export async function prefixCompletions(db: Db, prefixes: string[]): Promise<Record<string, string[] | null>> {
-  const out: Record<string, string[] | null> = {};
+export async function prefixCompletions(db: Db, prefixes: string[]): Promise<Record<string, Completions>> {
+  const out: Record<string, Completions> = {};
   for (const p of prefixes) {
-    const rows = await db.all<{ term: string }>(
-      sql`SELECT term FROM search_vocab WHERE term >= ${p} AND term < ${prefixEnd(p)} ORDER BY term LIMIT ${MAX_PREFIX_TERMS + 1}`,
-    );
-    out[p] = rows.length > MAX_PREFIX_TERMS ? null : rows.map((r) => r.term);
+    const primary = await range(db, VOCAB_PRIMARY + p);
+    const meta = await range(db, VOCAB_META + p);
+    const all = primary === null || meta === null ? null : [...new Set([...primary, ...meta])].sort();
+    out[p] = { primary, all: all !== null && all.length > MAX_PREFIX_TERMS ? null : all };
   }
   return out;
 }

@@ -185,7 +185,13 @@ const quote = (s: string) => `"${s.replace(/"/g, '""')}"`;
  */
 export type IndexDialect =
   | { kind: 'legacy' }
-  | { kind: 'tagged'; tag: string; completions: Readonly<Record<string, readonly string[] | null>> };
+  | { kind: 'tagged'; tag: string; completions: Readonly<Record<string, PrefixCompletions>> };
+
+/** A prefix's whole terms among the primary columns' words, and among all words (null: more than MAX_PREFIX_TERMS). */
+export interface PrefixCompletions {
+  primary: readonly string[] | null;
+  all: readonly string[] | null;
+}
 
 /** A prefix with more whole-term completions than this uses FTS5's own prefix query. */
 export const MAX_PREFIX_TERMS = 64;
@@ -197,14 +203,16 @@ export function prefixKey(tag: string, t: FtsTerm): string | null {
   return words.length > 0 ? tagged(tag, words[words.length - 1]) : null;
 }
 
-function termBody(t: FtsTerm, dialect: IndexDialect): string {
+function termBody(t: FtsTerm, dialect: IndexDialect, primaryOnly: boolean): string {
   if (dialect.kind === 'legacy') return `${quote(t.phrase)}${t.prefix ? ' *' : ''}`;
   const words = searchWords(t.phrase).map((w) => tagged(dialect.tag, w));
   // No word at all: a token nobody indexed, so the term matches nothing (as an empty phrase did).
   if (words.length === 0) return quote(`${dialect.tag}_`);
   if (!t.prefix) return quote(words.join(' '));
   const head = words.slice(0, -1);
-  const completions = dialect.completions[words[words.length - 1]];
+  const known = dialect.completions[words[words.length - 1]];
+  // A term aimed at primary columns only can match only words seen there.
+  const completions = known === undefined ? undefined : primaryOnly ? known.primary : known.all;
   if (completions === undefined || completions === null) return `${quote(words.join(' '))} *`;
   // No completion in this project: nothing matches; the whole word (not indexed) says so.
   if (completions.length === 0) return quote(words.join(' '));
@@ -213,8 +221,8 @@ function termBody(t: FtsTerm, dialect: IndexDialect): string {
 }
 
 function termExpression(t: FtsTerm, primaryColumns: string | null, dialect: IndexDialect): string {
-  const body = termBody(t, dialect);
   const columns = t.columns ?? (t.plain ? primaryColumns : null);
+  const body = termBody(t, dialect, columns !== null && !columns.includes('meta'));
   return columns ? `${columns} : (${body})` : body;
 }
 

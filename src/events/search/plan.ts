@@ -4,7 +4,7 @@
 import { ACTION_PATTERN } from '../limits';
 import { looksLikeEmail, type ActionType } from '../model';
 import { PRIMARY_COLUMNS, legacyOrgToken, legacyProjectToken, orgToken, projectTag } from './fts';
-import { hasPlainTerms, matchExpressions, parseSearch, prefixKey, type FtsTerm, type IndexDialect } from './language';
+import { hasPlainTerms, matchExpressions, parseSearch, prefixKey, type FtsTerm, type IndexDialect, type PrefixCompletions } from './language';
 
 export interface TimeRange {
   gt?: number;
@@ -98,7 +98,7 @@ export type SearchTable = 'search_fts' | 'events_fts';
  */
 export interface IndexInfo {
   table: SearchTable;
-  completions?: Readonly<Record<string, readonly string[] | null>>;
+  completions?: Readonly<Record<string, PrefixCompletions>>;
 }
 
 export interface Plan {
