@@ -174,4 +174,60 @@ export async function insertBatch(db: Db, batch: BenchEvent[], now: number): Pro
 }
 
 export { listEvents, writeEvents, type EventQuery };
+
+// ---------------------------------------------------------------------------------
+// A reference for the benchmark's correctness check: every event of a project read
+// with a plain scan, its words per column, and a predicate per query case evaluated in
+// JS. No FTS index, no planner: a faster wrong answer cannot pass.
+
+import { toEvent, type ListRow } from '../src/events/rows';
+import { FTS_COLUMNS, ftsRow, searchWords, type FtsColumn } from '../src/events/search/fts';
+
+export interface RefEvent {
+  seq: number;
+  id: string;
+  occurredAt: number;
+  organizationId: string;
+  targetIds: string[];
+  /** The words of each index column, untagged. */
+  words: Record<FtsColumn, string[]>;
+}
+
+export function loadReference(sqlite: DatabaseSync, projectId: string): RefEvent[] {
+  const rows = sqlite
+    .prepare(
+      `SELECT seq, id, project_id AS projectId, organization_id AS organizationId, action, action_type AS actionType,
+        occurred_at AS occurredAt, received_at AS receivedAt, version, source, data FROM events WHERE project_id = ?`,
+    )
+    .all(projectId) as unknown as (ListRow & { seq: number })[];
+  return rows.map((r) => {
+    const e = toEvent(r);
+    const f = ftsRow(e);
+    const words = {} as Record<FtsColumn, string[]>;
+    // The index row's tokens without their tag (organization tokens dropped: not text).
+    for (const c of FTS_COLUMNS) words[c] = f[c].split(' ').filter((t) => t && !t.includes('__')).map((t) => t.slice(t.indexOf('_') + 1));
+    return { seq: r.seq, id: r.id, occurredAt: r.occurredAt, organizationId: r.organizationId, targetIds: e.targets.map((t) => t.id), words };
+  });
+}
+
+const PRIMARY: FtsColumn[] = ['event_id', 'actor_id', 'actor_email', 'actor_name', 'action', 'target', 'org', 'place'];
+
+/** True when `text`'s words appear in order in one column (the last one as a prefix when `prefix`). */
+export function refHas(e: RefEvent, text: string, prefix: boolean, columns: readonly FtsColumn[] = FTS_COLUMNS): boolean {
+  const want = searchWords(text);
+  return columns.some((c) => {
+    const w = e.words[c];
+    for (let i = 0; i + want.length <= w.length; i++) {
+      if (want.every((x, k) => (prefix && k === want.length - 1 ? w[i + k].startsWith(x) : w[i + k] === x))) return true;
+    }
+    return false;
+  });
+}
+export const refPrimary = PRIMARY;
+
+/** The first page (ids) and `more`, newest first, of the events `keep` accepts. */
+export function refPage(events: RefEvent[], keep: (e: RefEvent) => boolean, limit: number): { ids: string[]; more: boolean } {
+  const hits = events.filter(keep).sort((a, b) => b.occurredAt - a.occurredAt || b.seq - a.seq);
+  return { ids: hits.slice(0, limit).map((e) => e.id), more: hits.length > limit };
+}
 export { usageStatement } from '../src/usage/store';

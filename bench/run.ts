@@ -21,6 +21,8 @@ const { values: args } = parseArgs({
     events: { type: 'string', default: '1000000' },
     'query-runs': { type: 'string', default: '200' },
     'keep-data': { type: 'boolean', default: false },
+    /** Stop after the raw-SQLite part (storage, query timings, correctness check). */
+    'raw-only': { type: 'boolean', default: false },
   },
 });
 const N = Number(args.events);
@@ -141,26 +143,37 @@ const deepCursor = one<{ id: string } | undefined>(
   P, popularOrg, Math.min(5000, Math.floor(N / 400)),
 )?.id;
 
+const someTarget = one<{ t: string }>(`SELECT target_id AS t FROM event_targets WHERE project_id = ? AND target_id LIKE 'doc_%' GROUP BY target_id ORDER BY count(*) DESC LIMIT 1 OFFSET 40`, P).t;
+
+type Ref = import('./core.ts').RefEvent;
 interface QueryCase {
   name: string;
   query: Partial<import('../src/events/list').EventQuery>;
   qs: string;
+  /** The events the query means, for the correctness check (newest first, exact page and `more`). */
+  ref?: (e: Ref) => boolean;
+  /** Relevance: every returned event must match (the order is bm25's). */
+  refMatches?: (e: Ref) => boolean;
 }
 const LIMIT = 50;
 const enc = encodeURIComponent;
+const has = core.refHas;
+const PRIM = core.refPrimary;
 const cases: QueryCase[] = [
-  { name: 'name (surname)', query: { search: 'Washburne' }, qs: `search=Washburne` },
-  { name: 'name prefix', query: { search: 'clar' }, qs: `search=clar` },
+  { name: 'name (surname)', query: { search: 'Washburne' }, qs: `search=Washburne`, ref: (e) => has(e, 'washburne', true, PRIM) },
+  { name: 'name prefix', query: { search: 'clar' }, qs: `search=clar`, ref: (e) => has(e, 'clar', true, PRIM) },
+  { name: '2-letter prefix', query: { search: 'cl' }, qs: `search=cl`, ref: (e) => has(e, 'cl', true, PRIM) },
   { name: 'email', query: { search: midActor.email }, qs: `search=${enc(midActor.email)}` },
-  { name: 'event id', query: { search: someId }, qs: `search=${someId}` },
+  { name: 'event id', query: { search: someId }, qs: `search=${someId}`, ref: (e) => e.id === someId },
   { name: 'action (full name)', query: { search: 'user.searched_audit_trail_events' }, qs: `search=user.searched_audit_trail_events` },
-  { name: 'org + free text', query: { organizationIds: [smallOrg], search: 'exported' }, qs: `group=${smallOrg}&search=exported` },
+  { name: 'org + free text', query: { organizationIds: [smallOrg], search: 'exported' }, qs: `group=${smallOrg}&search=exported`, ref: (e) => e.organizationId === smallOrg && has(e, 'exported', true, PRIM) },
   { name: 'org + action + 30 days, page 1', query: { organizationIds: [popularOrg], actions: ['user.signed_in'], occurredAt: { gte: monthAgo } }, qs: `group=${popularOrg}&action=user.signed_in&occurred_at_gte=${new Date(monthAgo).toISOString()}` },
   ...(deepCursor ? [{ name: 'org list, deep keyset page', query: { organizationIds: [popularOrg], after: deepCursor }, qs: `group=${popularOrg}&after=${deepCursor}` }] : []),
-  { name: 'relevance-ordered search', query: { search: 'clarence', order: 'relevance' as const }, qs: `search=clarence&order=relevance` },
-  { name: 'worst: common word, newest first', query: { search: 'signed' }, qs: `search=signed` },
-  { name: 'worst: 1-letter word', query: { search: 's' }, qs: `search=s` },
-  { name: 'worst: exclusion only', query: { search: '-signed' }, qs: `search=-signed` },
+  { name: 'target id filter', query: { targetIds: [someTarget] }, qs: `target_id=${someTarget}`, ref: (e) => e.targetIds.includes(someTarget) },
+  { name: 'relevance-ordered search', query: { search: 'clarence', order: 'relevance' as const }, qs: `search=clarence&order=relevance`, refMatches: (e) => has(e, 'clarence', true, PRIM) },
+  { name: 'worst: common word, newest first', query: { search: 'signed' }, qs: `search=signed`, ref: (e) => has(e, 'signed', true, PRIM) },
+  { name: 'worst: 1-letter word', query: { search: 's' }, qs: `search=s`, ref: (e) => has(e, 's', false, PRIM) },
+  { name: 'worst: exclusion only', query: { search: '-signed' }, qs: `search=-signed`, ref: (e) => !has(e, 'signed', true) },
 ];
 
 log('limit: timing queries on raw SQLite');
@@ -179,8 +192,47 @@ for (const c of cases) {
   rawResults[c.name] = { ...stats(samples), rows };
   log(`  ${c.name}: p50 ${ms(rawResults[c.name].p50)} ms, p95 ${ms(rawResults[c.name].p95)} ms (${rows} rows)`);
 }
+
+// ---- correctness: each case's first page against a plain reference (a scan in JS) ----
+log('limit: checking pages against a plain reference');
+const reference = core.loadReference(raw.sqlite, P);
+const correctness: Record<string, string> = {};
+for (const c of cases) {
+  if (!c.ref && !c.refMatches) continue;
+  const page = await core.listEvents(raw.db, { projectId: P, order: 'desc', limit: LIMIT, now: END, ...c.query });
+  const got = page.events.map((e) => e.id);
+  let verdict: string;
+  if (c.ref) {
+    const want = core.refPage(reference, c.ref, LIMIT);
+    const same = JSON.stringify(got) === JSON.stringify(want.ids) && (page.after !== null) === want.more;
+    verdict = same ? `ok (${got.length} rows, more ${want.more})` : `WRONG: got ${got.length} rows [${got.slice(0, 3)}…] more ${page.after !== null}, want ${want.ids.length} [${want.ids.slice(0, 3)}…] more ${want.more}`;
+  } else {
+    const byId = new Map(reference.map((e) => [e.id, e]));
+    const bad = got.filter((id) => !c.refMatches!(byId.get(id)!));
+    verdict = bad.length === 0 && got.length > 0 ? `ok (${got.length} rows, each a match)` : `WRONG: ${bad.length} of ${got.length} rows do not match`;
+  }
+  correctness[c.name] = verdict;
+  log(`  ${c.name}: ${verdict}`);
+}
+const wrong = Object.values(correctness).filter((v) => v.startsWith('WRONG')).length;
 raw.sqlite.exec('PRAGMA wal_checkpoint(TRUNCATE);');
 raw.sqlite.close();
+
+if (args['raw-only']) {
+  const md = [`# Waymark benchmark (raw SQLite only)`, '', `${N.toLocaleString('en-US')} events; queries on \`${P}\`, limit ${LIMIT}. ${new Date().toISOString().slice(0, 10)}.`, ''];
+  md.push(`Insert (batches of ${BATCH}): ${Math.round(rawInsertRate).toLocaleString('en-US')} events/s. Storage: ${(fileBytes / 1e6).toFixed(1)} MB, **${Math.round(bytesPerEvent)} bytes per event**.`, '');
+  md.push('| query | rows | raw p50 | raw p95 | raw p99 | correctness |', '| --- | --: | --: | --: | --: | --- |');
+  for (const c of cases) {
+    const r = rawResults[c.name];
+    md.push(`| ${c.name} | ${r.rows} | ${ms(r.p50)} | ${ms(r.p95)} | ${ms(r.p99)} | ${correctness[c.name] ?? '–'} |`);
+  }
+  md.push('', '| table or index | bytes per event |', '| --- | --: |');
+  for (const [name, bytes] of Object.entries(tableBytes)) if (bytes / N >= 1) md.push(`| ${name} | ${(bytes / N).toFixed(0)} |`);
+  console.log(`\n${md.join('\n')}\n`);
+  writeFileSync(join(ROOT, 'bench', 'results', `raw-${N}.md`), md.join('\n') + '\n');
+  rmSync(persistTo, { recursive: true, force: true });
+  process.exit(wrong > 0 ? 1 : 0);
+}
 
 // ---- 3: Waymark under wrangler dev, on the same file ----
 const KEYS = {
@@ -314,6 +366,7 @@ md.push(`# Waymark benchmark`, '');
 md.push(`${N.toLocaleString('en-US')} events, 3 projects, ${core.ORGANIZATIONS} organizations, ${core.ACTORS.toLocaleString('en-US')} actors (power law); queries on project \`${P}\` (≈50% of events), limit ${LIMIT}. Machine: ${(await import('node:os')).cpus().length} cores. ${new Date().toISOString().slice(0, 10)}.`, '');
 md.push(`Floor (Worker request running \`SELECT 1\` on D1 under wrangler dev): c1 ${Math.round(floor.c1.rate)} req/s, p50 ${ms(floor.c1.p50)} ms, p95 ${ms(floor.c1.p95)} ms; c8 ${Math.round(floor.c8.rate)} req/s, p95 ${ms(floor.c8.p95)} ms. No-op request c1: p50 ${ms(floor.noop_c1.p50)} ms, p95 ${ms(floor.noop_c1.p95)} ms.`, '');
 md.push('## Queries (ms)', '');
+md.push(`Correctness (first page against a plain scan in JS): ${Object.entries(correctness).map(([k, v]) => `${k}: ${v}`).join('; ')}.`, '');
 md.push('| query | rows | raw p50 | raw p95 | raw p99 | Waymark c1 p50 | c1 p95 | c1 p99 | c8 p95 | target c1 (floor p95 + 2×raw p95) | c1 ratio | c8 ratio | ok |');
 md.push('| --- | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | :-: |');
 for (const r of results.queries as any[]) {
@@ -345,7 +398,7 @@ mkdirSync(outDir, { recursive: true });
 writeFileSync(join(outDir, 'latest.md'), report + '\n');
 writeFileSync(
   join(outDir, 'latest.json'),
-  JSON.stringify({ events: N, date: new Date().toISOString(), raw_insert_rate: rawInsertRate, bytes_per_event: bytesPerEvent, table_bytes: tableBytes, lost, duplicated, ...results }, null, 2) + '\n',
+  JSON.stringify({ events: N, date: new Date().toISOString(), raw_insert_rate: rawInsertRate, bytes_per_event: bytesPerEvent, table_bytes: tableBytes, correctness, lost, duplicated, ...results }, null, 2) + '\n',
 );
 if (args['keep-data']) {
   copyFileSync(dbFile, join(outDir, '..', '.build', 'bench.sqlite'));

@@ -14,6 +14,7 @@ import { pruneFailures } from './usage/store';
 import { AppError } from './lib/errors';
 import { newId } from './lib/ids';
 import { ensureBootstrap } from './projects/bootstrap';
+import { backfillSearchIndex } from './events/search/backfill';
 
 const app = new Hono<AppEnv>();
 
@@ -93,7 +94,9 @@ export default {
   fetch: app.fetch,
   async scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext) {
     const db = drizzle(env.DB);
-    ctx.waitUntil(Promise.all([purgeExpiredIdempotencyKeys(db, Date.now()), pruneFailures(db, Date.now())]));
+    ctx.waitUntil(
+      Promise.all([purgeExpiredIdempotencyKeys(db, Date.now()), pruneFailures(db, Date.now()), backfillSearchIndex(db, Date.now())]),
+    );
   },
 } satisfies ExportedHandler<Env>;
 

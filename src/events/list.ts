@@ -7,9 +7,10 @@ import { knownActions } from './catalog';
 import { events } from './schema';
 import { listByRelevance } from './search/by-relevance';
 import { listByTime, timeQuery } from './search/by-time';
-import { listByWindow } from './search/by-window';
+import { listByWindows } from './search/by-window';
 import type { EventPage } from './search/page';
-import { actionCandidates, planQuery, type EventQuery, type Plan, type Scope } from './search/plan';
+import { liveSearchTable, prefixCompletions } from './search/index-state';
+import { actionCandidates, planQuery, prefixLookups, type EventQuery, type Plan, type Scope } from './search/plan';
 import { scopeConditions } from './search/sql';
 
 export type { EventPage } from './search/page';
@@ -19,7 +20,7 @@ async function run(db: Db, plan: Plan, scope: Scope): Promise<EventPage> {
   const { match } = scope;
   if (scope.strategy === 'relevance' && match !== null) return listByRelevance(db, plan, { ...scope, match });
   if (scope.strategy === 'window' && match !== null) {
-    const page = await listByWindow(db, plan, { ...scope, match });
+    const page = await listByWindows(db, plan, { ...scope, match });
     if (page) return page;
   }
   return listByTime(db, plan, scope);
@@ -34,7 +35,10 @@ async function anyInScope(db: Db, plan: Plan, scope: Scope): Promise<boolean> {
 async function planFor(db: Db, query: EventQuery): Promise<Plan> {
   const now = query.now ?? Date.now();
   const known = await knownActions(db, query.projectId, actionCandidates(query.search, now), now);
-  return planQuery(query, now, known);
+  const searching = query.search !== undefined && query.search.trim() !== '';
+  const table = searching ? await liveSearchTable(db) : 'search_fts';
+  const completions = table === 'search_fts' ? await prefixCompletions(db, prefixLookups(query, now)) : {};
+  return planQuery(query, now, known, { table, completions });
 }
 
 /**

@@ -1,5 +1,5 @@
-// Event storage in D1: the atomic write (events + FTS rows + targets + idempotency
-// claim in one batch), and reading one event back. Lists and search: list.ts.
+// Event storage in D1: the atomic write (events + search index rows and vocabulary +
+// targets + idempotency claim in one batch), and reading one event back. Lists and search: list.ts.
 import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { batch, statement, type Db } from '../lib/db';
 import { EVENT_ID_PATTERN, newId } from '../lib/ids';
@@ -7,7 +7,7 @@ import { IDEMPOTENCY_TTL_MS } from './limits';
 import type { AuditEvent, NewEvent } from './model';
 import { listColumns, toEvent } from './rows';
 import { events } from './schema';
-import { FTS_COLUMNS, ftsRow } from './search/fts';
+import { FTS_COLUMNS, ftsRow, legacyProjectToken, projectTag, rowTerms } from './search/fts';
 
 export type { Db };
 
@@ -56,6 +56,7 @@ function prepareRow(e: NewEvent, id: string, projectId: string, receivedAt: numb
     d: JSON.stringify(data),
     r: e.raw,
     f: FTS_COLUMNS.map((col) => f[col]),
+    w: rowTerms(f),
     t: e.targets.map((t) => ({ id: t.id, type: t.type, name: t.name })),
   };
   return { id, json: JSON.stringify(row) };
@@ -142,8 +143,15 @@ export function writeStatements(db: Db, plan: WritePlan): D1PreparedStatement[] 
           j.value ->> 'an', j.value ->> 'aty', j.value ->> 'ae', j.value ->> 'l', j.value ->> 'ua', j.value ->> 'oc',
           ${now}, j.value ->> 'v', j.value ->> 's', j.value ->> 'd', j.value ->> 'r'
         FROM json_each(${chunk}) AS j${owns}`),
-      statement(db, sql`INSERT INTO events_fts (rowid, ${sql.raw(FTS_COLUMNS.join(', '))})
+      statement(db, sql`INSERT INTO search_fts (rowid, ${sql.raw(FTS_COLUMNS.join(', '))})
         SELECT e.seq, ${sql.raw(FTS_COLUMNS.map((_, i) => `j.value ->> '$.f[${i}]'`).join(', '))}
+        FROM json_each(${chunk}) AS j JOIN events AS e ON e.id = j.value ->> 'id'`),
+      statement(db, sql`INSERT OR IGNORE INTO search_vocab (term)
+        SELECT DISTINCT w.value FROM json_each(${chunk}) AS j, json_each(j.value, '$.w') AS w`),
+      // The old index, while its replacement is being backfilled (the view's trigger decides).
+      statement(db, sql`INSERT INTO events_fts_sink (seq, tag, project_token, ${sql.raw(FTS_COLUMNS.join(', '))})
+        SELECT e.seq, ${`${projectTag(projectId)}_`}, ${legacyProjectToken(projectId)},
+          ${sql.raw(FTS_COLUMNS.map((_, i) => `j.value ->> '$.f[${i}]'`).join(', '))}
         FROM json_each(${chunk}) AS j JOIN events AS e ON e.id = j.value ->> 'id'`),
       statement(db, sql`INSERT INTO event_targets (project_id, target_id, target_type, target_name, event_seq, position)
         SELECT ${projectId}, t.value ->> 'id', t.value ->> 'type', t.value ->> 'name', e.seq, t.key

@@ -90,8 +90,9 @@ describe('group commit', () => {
     );
     expect(answers.every((a) => a.status === 201)).toBe(true);
     const sent = await inCommitter('proj_default', (c) => c.sent.slice(-p.batches));
-    // 4 statements per write (claim, event, FTS row, targets): 64 per batch.
-    expect(sent.map((b) => b.requestIds.length)).toEqual([1, GROUP_MAX_STATEMENTS / 4, 99 - GROUP_MAX_STATEMENTS / 4]);
+    // 6 statements per write (claim, event, search row, vocabulary, old-index sink, targets): 64 per batch.
+    const perBatch = Math.floor(GROUP_MAX_STATEMENTS / 6);
+    expect(sent.map((b) => b.requestIds.length)).toEqual([1, perBatch, 99 - perBatch]);
     expect(await countWhere('organization_id', 'gc-cap')).toBe(100);
   });
 });

@@ -4,16 +4,19 @@ import { env } from 'cloudflare:workers';
 import { drizzle } from 'drizzle-orm/d1';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { listEvents } from '../../src/events/list';
-import { planQuery, type EventQuery, type Plan } from '../../src/events/search/plan';
+import { planQuery, type EventQuery, type IndexInfo, type Plan } from '../../src/events/search/plan';
 import { createKey, createProject } from '../../src/projects/store';
 import { call } from './helpers';
 
 const NOW = Date.UTC(2026, 10, 26, 12, 0, 0);
 const P = 'proj_plan';
 const base: EventQuery = { projectId: P, order: 'desc', limit: 10 };
-const PROJECT = '{org} : "pprojplan"';
+// Every token carries the project's tag (projectTag('proj_plan')); the old index ANDed a project token.
+const T = 'projplan';
+const PRIMARY = '{event_id actor_id actor_email actor_name action target org place}';
+const LEGACY_PROJECT = '{org} : "pprojplan"';
 
-type Case = [name: string, query: Partial<EventQuery>, known: string[], expected: Record<string, unknown>];
+type Case = [name: string, query: Partial<EventQuery>, known: string[], expected: Record<string, unknown>, index?: IndexInfo];
 
 const cases: Case[] = [
   ['no search: filters only, by time', { organizationIds: ['org_1'], actions: ['a.b'] }, [], {
@@ -27,11 +30,30 @@ const cases: Case[] = [
     primary: { filters: [{ kind: 'target', field: 'targetId', values: ['doc_1'] }, { kind: 'time', op: 'gte', at: 5 }, { kind: 'time', op: 'lt', at: 9 }] },
   }],
   ['a word, newest first: the window, with a metadata fallback', { search: 'clarence' }, [], {
-    primary: { match: `({event_id actor_id actor_email actor_name action target org place} : ("clarence" *)) AND ${PROJECT}`, strategy: 'window' },
-    fallback: { match: `("clarence" *) AND ${PROJECT}`, strategy: 'window' },
+    primary: { match: `${PRIMARY} : ("${T}_clarence" *)`, strategy: 'window' },
+    fallback: { match: `"${T}_clarence" *`, strategy: 'window' },
   }],
+  ['a prefix expands to its whole-term completions', { search: 'clar' }, [], {
+    primary: { match: `${PRIMARY} : (("${T}_clara" OR "${T}_clarence"))`, strategy: 'window', index: 'search_fts' },
+  }, { table: 'search_fts', completions: { [`${T}_clar`]: { primary: [`${T}_clara`, `${T}_clarence`], all: null } } }],
+  ['the metadata fallback expands over every word', { search: 'clar' }, [], {
+    fallback: { match: `("${T}_clara" OR "${T}_clarence" OR "${T}_clarify")` },
+  }, { table: 'search_fts', completions: { [`${T}_clar`]: { primary: [`${T}_clara`, `${T}_clarence`], all: [`${T}_clara`, `${T}_clarence`, `${T}_clarify`] } } }],
+  ['a prefix inside a phrase completes its last word', { search: 'zoe@seren' }, [], {
+    primary: { match: `${PRIMARY} : ("${T}_zoe ${T}_serenity")` },
+  }, { table: 'search_fts', completions: { [`${T}_seren`]: { primary: [`${T}_serenity`], all: [`${T}_serenity`] } } }],
+  ['a prefix nothing completes matches nothing', { search: 'qqq' }, [], {
+    primary: { match: `${PRIMARY} : ("${T}_qqq")` },
+  }, { table: 'search_fts', completions: { [`${T}_qqq`]: { primary: [], all: [] } } }],
+  ['a prefix with too many completions uses the FTS prefix query', { search: 'cl' }, [], {
+    primary: { match: `${PRIMARY} : ("${T}_cl" *)` },
+  }, { table: 'search_fts', completions: { [`${T}_cl`]: { primary: null, all: null } } }],
+  ['the old index until the backfill is done: text as typed, the project ANDed', { search: 'clarence', organizationIds: ['org_A-1'] }, [], {
+    index: 'events_fts',
+    primary: { match: `((${PRIMARY} : ("clarence" *)) AND {org} : ("oorga1")) AND ${LEGACY_PROJECT}`, index: 'events_fts' },
+  }, { table: 'events_fts' }],
   ['a trailing space: a whole word', { search: 'clarence ' }, [], {
-    primary: { match: `({event_id actor_id actor_email actor_name action target org place} : ("clarence")) AND ${PROJECT}` },
+    primary: { match: `${PRIMARY} : ("${T}_clarence")` },
   }],
   ['oldest first reads by time', { search: 'clarence', order: 'asc' }, [], { order: 'asc', primary: { strategy: 'time' } }],
   ['a before cursor reads by time', { search: 'clarence', before: 'evt_x' }, [], { before: 'evt_x', primary: { strategy: 'time' } }],
@@ -40,13 +62,13 @@ const cases: Case[] = [
   ['relevance without words is newest first', { order: 'relevance', actions: ['a.b'] }, [], { order: 'desc', primary: { strategy: 'time', match: null } }],
   ['a full email uses the email filter; metadata fallback keeps it as text', { search: 'zoe@serenity.io ' }, [], {
     primary: { filters: [{ kind: 'in', field: 'actorEmail', values: ['zoe@serenity.io'] }], match: null, strategy: 'time' },
-    fallback: { filters: [], match: `("zoe@serenity.io") AND ${PROJECT}` },
+    fallback: { filters: [], match: `"${T}_zoe ${T}_serenity ${T}_io"` },
   }],
   ['a known action uses the action filter', { search: 'user.signed_in ' }, ['user.signed_in'], {
     primary: { filters: [{ kind: 'in', field: 'action', values: ['user.signed_in'] }], match: null },
   }],
   ['an unknown action-like word is text', { search: 'user.signed_in ' }, [], {
-    primary: { filters: [], match: `({event_id actor_id actor_email actor_name action target org place} : ("user.signed_in")) AND ${PROJECT}` },
+    primary: { filters: [], match: `${PRIMARY} : ("${T}_user ${T}_signed ${T}_in")` },
   }],
   ['action qualifiers', { search: 'action:user.* -action:user.deleted' }, [], {
     primary: { filters: [{ kind: 'notIn', field: 'action', values: ['user.deleted'] }, { kind: 'prefix', field: 'action', prefixes: ['user.'] }], match: null },
@@ -60,20 +82,20 @@ const cases: Case[] = [
     fallback: null,
   }],
   ['exclusion only: no words to match, nothing to fall back to', { search: '-signed' }, [], {
-    primary: { match: null, exclude: '"signed" *', strategy: 'time' },
+    primary: { match: null, exclude: `"${T}_signed" *`, strategy: 'time' },
     fallback: null,
   }],
   ['an organization joins the words inside the index', { search: 'exported ', organizationIds: ['org_A-1'] }, [], {
-    primary: { match: `(({event_id actor_id actor_email actor_name action target org place} : ("exported")) AND {org} : ("oorga1")) AND ${PROJECT}` },
+    primary: { match: `(${PRIMARY} : ("${T}_exported")) AND {org} : ("${T}__oorga1")` },
   }],
   ['more than 20 organizations stay a filter only', { search: 'exported ', organizationIds: Array.from({ length: 21 }, (_, i) => `org_${i}`) }, [], {
-    primary: { match: `({event_id actor_id actor_email actor_name action target org place} : ("exported")) AND ${PROJECT}` },
+    primary: { match: `${PRIMARY} : ("${T}_exported")` },
   }],
 ];
 
 describe('planQuery', () => {
-  it.each(cases)('%s', (_name, query, known, expected) => {
-    expect(planQuery({ ...base, ...query }, NOW, known)).toMatchObject(expected as Partial<Plan>);
+  it.each(cases)('%s', (_name, query, known, expected, index) => {
+    expect(planQuery({ ...base, ...query }, NOW, known, index)).toMatchObject(expected as Partial<Plan>);
   });
 
   it('is pure: it mutates nothing and gives the same plan for the same input', () => {
@@ -84,11 +106,12 @@ describe('planQuery', () => {
       }
       return o;
     };
-    for (const [, query, known] of cases) {
+    for (const [, query, known, , index] of cases) {
       const q = deepFreeze(structuredClone({ ...base, ...query }));
       const k = deepFreeze([...known]);
-      expect(() => planQuery(q, NOW, k)).not.toThrow();
-      expect(planQuery(q, NOW, k)).toEqual(planQuery(q, NOW, k));
+      const i = index && deepFreeze(structuredClone(index));
+      expect(() => planQuery(q, NOW, k, i)).not.toThrow();
+      expect(planQuery(q, NOW, k, i)).toEqual(planQuery(q, NOW, k, i));
     }
   });
 });

@@ -11,12 +11,11 @@ import { checkCursor, checkCursorShape } from './cursor';
 import { BM25_WEIGHTS } from './fts';
 import { forwardPage, PAGE_COLUMNS, type EventPage } from './page';
 import type { Plan, Scope } from './plan';
-import { conditionsBesideMatch } from './sql';
+import { conditionsBesideMatch, ftsTable } from './sql';
 
 /** Relevance ranks the newest this-many matches of a search (documented in the README). */
 export const RELEVANCE_WINDOW = 2_000;
 
-const BM25 = sql.raw(`bm25(events_fts, ${BM25_WEIGHTS.join(', ')})`);
 
 export async function listByRelevance(db: Db, plan: Plan, scope: Scope & { match: string }): Promise<EventPage> {
   if (plan.before !== undefined) {
@@ -25,18 +24,20 @@ export async function listByRelevance(db: Db, plan: Plan, scope: Scope & { match
     });
   }
   const { match } = scope;
-  const window = sql`(SELECT min(r) FROM (SELECT rowid AS r FROM events_fts WHERE events_fts MATCH ${match} ORDER BY rowid DESC LIMIT ${RELEVANCE_WINDOW}))`;
+  const fts = ftsTable(scope.index);
+  const BM25 = sql`bm25(${fts}, ${sql.raw(BM25_WEIGHTS.join(', '))})`;
+  const window = sql`(SELECT min(r) FROM (SELECT rowid AS r FROM ${fts} WHERE ${fts} MATCH ${match} ORDER BY rowid DESC LIMIT ${RELEVANCE_WINDOW}))`;
   let keyset: SQL = sql`1 = 1`;
   if (plan.after !== undefined) {
     await checkCursorShape(db, plan.projectId, plan.after, 'after');
     // The cursor's score for the same search, read inside the page's statement (one round trip).
     const seq = sql`(SELECT c.seq FROM events AS c WHERE c.id = ${plan.after} AND c.project_id = ${plan.projectId})`;
-    const score = sql`(SELECT ${BM25} FROM events_fts WHERE events_fts MATCH ${match} AND rowid = ${seq})`;
+    const score = sql`(SELECT ${BM25} FROM ${fts} WHERE ${fts} MATCH ${match} AND rowid = ${seq})`;
     keyset = sql`(f.score > ${score} OR (f.score = ${score} AND ${events.seq} < ${seq}))`;
   }
   const rows = await db.all<ListRow>(sql`
     SELECT ${PAGE_COLUMNS}
-    FROM (SELECT rowid AS r, ${BM25} AS score FROM events_fts WHERE events_fts MATCH ${match} AND rowid >= ${window}) AS f
+    FROM (SELECT rowid AS r, ${BM25} AS score FROM ${fts} WHERE ${fts} MATCH ${match} AND rowid >= ${window}) AS f
     JOIN ${events} ON ${events.seq} = f.r
     WHERE ${and(...conditionsBesideMatch(plan.projectId, scope))} AND ${keyset}
     ORDER BY f.score, ${events.seq} DESC

@@ -9,6 +9,7 @@
 import { EVENT_ID_PATTERN } from '../../lib/ids';
 import type { ActionType } from '../model';
 import { parseIsoDateTime } from '../validate';
+import { searchWords, tagged } from './fts';
 
 /** Longest search input considered; the rest is ignored (documented). */
 export const MAX_SEARCH_CHARS = 256;
@@ -174,9 +175,54 @@ export function parseSearch(input: string, now: number): ParsedSearch {
 
 const quote = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
-function termExpression(t: FtsTerm, primaryColumns: string | null): string {
-  const body = `${quote(t.phrase)}${t.prefix ? ' *' : ''}`;
+/**
+ * Which index a MATCH expression is written for:
+ * - `tagged` (search_fts): words folded and tagged with the project in the Worker; a
+ *   prefix becomes an OR of the whole terms that complete it (`completions`, read from
+ *   search_vocab: whole terms stream in rowid order and stop at the LIMIT), or FTS5's own
+ *   `"term" *` when the project has more completions than MAX_PREFIX_TERMS (exact, slower);
+ * - `legacy` (events_fts, until its backfill is done): the text as typed, `*` for prefixes.
+ */
+export type IndexDialect =
+  | { kind: 'legacy' }
+  | { kind: 'tagged'; tag: string; completions: Readonly<Record<string, PrefixCompletions>> };
+
+/** A prefix's whole terms among the primary columns' words, and among all words (null: more than MAX_PREFIX_TERMS). */
+export interface PrefixCompletions {
+  primary: readonly string[] | null;
+  all: readonly string[] | null;
+}
+
+/** A prefix with more whole-term completions than this uses FTS5's own prefix query. */
+export const MAX_PREFIX_TERMS = 64;
+
+/** The tagged last word of a prefix term: the key of its completions. */
+export function prefixKey(tag: string, t: FtsTerm): string | null {
+  if (!t.prefix) return null;
+  const words = searchWords(t.phrase);
+  return words.length > 0 ? tagged(tag, words[words.length - 1]) : null;
+}
+
+function termBody(t: FtsTerm, dialect: IndexDialect, primaryOnly: boolean): string {
+  if (dialect.kind === 'legacy') return `${quote(t.phrase)}${t.prefix ? ' *' : ''}`;
+  const words = searchWords(t.phrase).map((w) => tagged(dialect.tag, w));
+  // No word at all: a token nobody indexed, so the term matches nothing (as an empty phrase did).
+  if (words.length === 0) return quote(`${dialect.tag}_`);
+  if (!t.prefix) return quote(words.join(' '));
+  const head = words.slice(0, -1);
+  const known = dialect.completions[words[words.length - 1]];
+  // A term aimed at primary columns only can match only words seen there.
+  const completions = known === undefined ? undefined : primaryOnly ? known.primary : known.all;
+  if (completions === undefined || completions === null) return `${quote(words.join(' '))} *`;
+  // No completion in this project: nothing matches; the whole word (not indexed) says so.
+  if (completions.length === 0) return quote(words.join(' '));
+  const phrases = completions.map((c) => quote([...head, c].join(' ')));
+  return phrases.length === 1 ? phrases[0] : `(${phrases.join(' OR ')})`;
+}
+
+function termExpression(t: FtsTerm, primaryColumns: string | null, dialect: IndexDialect): string {
   const columns = t.columns ?? (t.plain ? primaryColumns : null);
+  const body = termBody(t, dialect, columns !== null && !columns.includes('meta'));
   return columns ? `${columns} : (${body})` : body;
 }
 
@@ -184,10 +230,14 @@ function termExpression(t: FtsTerm, primaryColumns: string | null): string {
  * The FTS5 MATCH expressions for a parsed search: what must match, and what must not.
  * With `primaryColumns`, plain words look only there (the metadata fallback passes null).
  */
-export function matchExpressions(p: ParsedSearch, primaryColumns: string | null): { include: string | null; exclude: string | null } {
-  const include = p.terms.filter((t) => !t.negated).map((t) => termExpression(t, primaryColumns));
+export function matchExpressions(
+  p: ParsedSearch,
+  primaryColumns: string | null,
+  dialect: IndexDialect = { kind: 'legacy' },
+): { include: string | null; exclude: string | null } {
+  const include = p.terms.filter((t) => !t.negated).map((t) => termExpression(t, primaryColumns, dialect));
   // An excluded word is excluded wherever it appears, metadata included.
-  const exclude = p.terms.filter((t) => t.negated).map((t) => termExpression({ ...t, plain: false }, null));
+  const exclude = p.terms.filter((t) => t.negated).map((t) => termExpression({ ...t, plain: false }, null, dialect));
   return {
     include: include.length > 0 ? include.join(' AND ') : null,
     exclude: exclude.length > 0 ? exclude.join(' OR ') : null,

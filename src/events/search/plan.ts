@@ -3,8 +3,8 @@
 // and how to execute it. No I/O, no SQL, nothing mutated: executors render the plan.
 import { ACTION_PATTERN } from '../limits';
 import { looksLikeEmail, type ActionType } from '../model';
-import { PRIMARY_COLUMNS, orgToken, projectToken } from './fts';
-import { hasPlainTerms, matchExpressions, parseSearch, type FtsTerm } from './language';
+import { PRIMARY_COLUMNS, legacyOrgToken, legacyProjectToken, orgToken, projectTag } from './fts';
+import { hasPlainTerms, matchExpressions, parseSearch, prefixKey, type FtsTerm, type IndexDialect, type PrefixCompletions } from './language';
 
 export interface TimeRange {
   gt?: number;
@@ -76,6 +76,8 @@ export interface Scope {
   /** The FTS5 expression that must not match, or null. */
   exclude: string | null;
   strategy: Strategy;
+  /** The FTS5 table `match` and `exclude` are written for. */
+  index: SearchTable;
 }
 
 /**
@@ -87,8 +89,22 @@ export interface Scope {
  */
 export type Strategy = 'time' | 'window' | 'relevance';
 
+/** The FTS5 table a plan's expressions are written for (see migrations/0003_search_index.sql). */
+export type SearchTable = 'search_fts' | 'events_fts';
+
+/**
+ * What the planner knows of the index: which table is live, and for the tagged one the
+ * whole-term completions of each prefix (from search_vocab; null: too many to list).
+ */
+export interface IndexInfo {
+  table: SearchTable;
+  completions?: Readonly<Record<string, PrefixCompletions>>;
+}
+
 export interface Plan {
   projectId: string;
+  /** The FTS5 table the scopes' expressions are for. */
+  index: SearchTable;
   /** Names, emails, ids, actions, targets, organizations and places. */
   primary: Scope;
   /**
@@ -146,7 +162,14 @@ function strategyFor(q: EventQuery, match: string | null): Strategy {
   return 'time';
 }
 
-function scope(q: EventQuery, now: number, knownActions: readonly string[], primary: boolean): Scope {
+/** The tagged prefixes a query's search will expand (their completions come from search_vocab). */
+export function prefixLookups(q: EventQuery, now: number): string[] {
+  if (q.search === undefined) return [];
+  const tag = projectTag(q.projectId);
+  return [...new Set(parseSearch(q.search, now).terms.map((t) => prefixKey(tag, t)).filter((k): k is string => k !== null))];
+}
+
+function scope(q: EventQuery, now: number, knownActions: readonly string[], primary: boolean, index: IndexInfo): Scope {
   const filters = queryFilters(q);
   const parsed = parseSearch(q.search ?? '', now);
   let terms = parsed.terms;
@@ -171,31 +194,36 @@ function scope(q: EventQuery, now: number, knownActions: readonly string[], prim
   if (parsed.after !== undefined) filters.push({ kind: 'time', op: 'gte', at: parsed.after });
   if (parsed.before !== undefined) filters.push({ kind: 'time', op: 'lt', at: parsed.before });
 
-  let { include, exclude } = matchExpressions({ ...parsed, terms }, primary ? PRIMARY_COLUMNS : null);
+  const legacy = index.table === 'events_fts';
+  const tag = projectTag(q.projectId);
+  const dialect: IndexDialect = legacy ? { kind: 'legacy' } : { kind: 'tagged', tag, completions: index.completions ?? {} };
+  let { include, exclude } = matchExpressions({ ...parsed, terms }, primary ? PRIMARY_COLUMNS : null, dialect);
   if (include !== null) {
-    // An organization filter joins the text search inside the index (see orgToken), and
-    // the project's own token keeps "the newest matches" this project's newest.
+    // An organization filter joins the text search inside the index (see orgToken). In the
+    // tagged index every token is this project's already; the old one ANDs the project's token.
     const orgs = q.organizationIds;
     if (has(orgs) && orgs.length <= MAX_ORG_TOKENS) {
-      include = `(${include}) AND {org} : (${orgs.map((o) => `"${orgToken(o)}"`).join(' OR ')})`;
+      include = `(${include}) AND {org} : (${orgs.map((o) => `"${legacy ? legacyOrgToken(o) : orgToken(tag, o)}"`).join(' OR ')})`;
     }
-    include = `(${include}) AND {org} : "${projectToken(q.projectId)}"`;
+    if (legacy) include = `(${include}) AND {org} : "${legacyProjectToken(q.projectId)}"`;
   }
-  return { filters, match: include, exclude, strategy: strategyFor(q, include) };
+  return { filters, match: include, exclude, strategy: strategyFor(q, include), index: index.table };
 }
 
 /**
  * The plan for a query. `knownActions` are the search words that are actions of this
- * project (from the catalog); `now` is the clock for relative times.
+ * project (from the catalog); `now` is the clock for relative times; `index` says which
+ * FTS table is live and how the search's prefixes complete.
  */
-export function planQuery(q: EventQuery, now: number, knownActions: readonly string[] = []): Plan {
+export function planQuery(q: EventQuery, now: number, knownActions: readonly string[] = [], index: IndexInfo = { table: 'search_fts' }): Plan {
   const searching = q.search !== undefined && q.search.trim() !== '';
   const primary: Scope = searching
-    ? scope(q, now, knownActions, true)
-    : { filters: queryFilters(q), match: null, exclude: null, strategy: 'time' };
-  const fallback = searching && hasPlainTerms(parseSearch(q.search!, now)) ? scope(q, now, knownActions, false) : null;
+    ? scope(q, now, knownActions, true, index)
+    : { filters: queryFilters(q), match: null, exclude: null, strategy: 'time', index: index.table };
+  const fallback = searching && hasPlainTerms(parseSearch(q.search!, now)) ? scope(q, now, knownActions, false, index) : null;
   return {
     projectId: q.projectId,
+    index: index.table,
     primary,
     fallback,
     order: q.order === 'asc' ? 'asc' : 'desc',

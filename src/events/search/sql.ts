@@ -2,7 +2,7 @@
 // builds its WHERE clause here, so each filter has one rendering.
 import { and, eq, gt, gte, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import { events } from '../schema';
-import type { EventField, Filter, Scope, TargetField } from './plan';
+import type { EventField, Filter, Scope, SearchTable, TargetField } from './plan';
 
 const COLUMN = {
   organizationId: events.organizationId,
@@ -55,15 +55,19 @@ export function filterConditions(projectId: string, scope: Scope): SQL[] {
   return [eq(events.projectId, projectId), ...scope.filters.map((f) => filterCondition(projectId, f))];
 }
 
+/** The FTS5 table as an SQL identifier (one of two fixed names, never user input). */
+export const ftsTable = (table: SearchTable): SQL => sql.raw(table === 'events_fts' ? 'events_fts' : 'search_fts');
+
 /** "Matches this FTS expression", as a condition on `events`. */
-export const matchCondition = (expression: string): SQL =>
-  sql`${events.seq} IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ${expression})`;
+export const matchCondition = (table: SearchTable, expression: string): SQL =>
+  sql`${events.seq} IN (SELECT rowid FROM ${ftsTable(table)} WHERE ${ftsTable(table)} MATCH ${expression})`;
 
 /** Everything a scope requires of an event: filters, words, and excluded words. */
 export function scopeConditions(projectId: string, scope: Scope): SQL[] {
   const c = filterConditions(projectId, scope);
-  if (scope.match !== null) c.push(matchCondition(scope.match));
-  if (scope.exclude !== null) c.push(sql`${events.seq} NOT IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ${scope.exclude})`);
+  const fts = ftsTable(scope.index);
+  if (scope.match !== null) c.push(matchCondition(scope.index, scope.match));
+  if (scope.exclude !== null) c.push(sql`${events.seq} NOT IN (SELECT rowid FROM ${fts} WHERE ${fts} MATCH ${scope.exclude})`);
   return c;
 }
 

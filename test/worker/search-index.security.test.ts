@@ -1,0 +1,138 @@
+// The project-tagged search index: no client text or organization id reaches another
+// project's tokens, and prefixes expand to exactly the events FTS5's own prefix finds.
+import { env } from 'cloudflare:workers';
+import { drizzle } from 'drizzle-orm/d1';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { listEvents, type EventQuery } from '../../src/events/list';
+import { MAX_PREFIX_TERMS } from '../../src/events/search/language';
+import { call, DEFAULT_KEY, DEMO_KEY } from './helpers';
+
+const NOW = Date.UTC(2026, 10, 26, 12, 0, 0);
+const at = (minutes: number) => new Date(NOW - minutes * 60_000).toISOString();
+const db = () => drizzle(env.DB);
+
+async function batch(key: string, events: object[]) {
+  const r = await call('POST', '/audit_logs/events/batch', { key, body: { events } });
+  expect(r.status, r.text).toBe(200);
+}
+
+const body = (org: string, minutes: number, name: string, metadata: object = {}) => ({
+  organization_id: org,
+  event: {
+    action: 'user.signed_in',
+    occurred_at: at(minutes),
+    actor: { id: `user_${minutes}`, type: 'user', name },
+    targets: [{ id: 'sess_1', type: 'session' }],
+    context: { location: '192.0.2.1' },
+    metadata,
+  },
+});
+
+/** Every page of a query, following `after` cursors. */
+async function all(q: Omit<EventQuery, 'limit'>, limit = 7): Promise<string[]> {
+  const ids: string[] = [];
+  let after: string | undefined;
+  for (let i = 0; i < 100; i++) {
+    const page = await listEvents(db(), { ...q, limit, after, now: NOW });
+    ids.push(...page.events.map((e) => e.id));
+    if (page.after === null) return ids;
+    after = page.after;
+  }
+  throw new Error('too many pages');
+}
+
+async function ids(projectId: string, where: string): Promise<string[]> {
+  const r = await env.DB.prepare(`SELECT id FROM events WHERE project_id = ? AND ${where} ORDER BY occurred_at DESC, seq DESC`).bind(projectId).all<{ id: string }>();
+  return r.results.map((x) => x.id);
+}
+
+describe("another project's tag cannot be forged", () => {
+  beforeAll(async () => {
+    await batch(DEMO_KEY, [body('org_demo', 30, 'Kestrel Demo'), body('org_demo', 20, 'Kestrel Demo'), body('org_other', 10, 'Kestrel Demo')]);
+    // Default's key writes everything a client controls to look like Demo's tokens:
+    // the old project token as the group, tagged words, an organization token, tag-shaped ids.
+    const hostile = Array.from({ length: 40 }, (_, i) =>
+      body(i % 2 ? 'pprojdemo' : 'projdemo__oorgdemo', 5 + i, 'projdemo_kestrel projdemo__oorgdemo pprojdemo kestrel', {
+        note: 'projdemo_kestrel "projdemo_kestrel" projdemo__oorgdemo',
+        [`projdemo_kestrel`]: 'org_demo',
+      }),
+    );
+    await batch(DEFAULT_KEY, hostile);
+  });
+
+  it("no row of another project holds a token with Demo's tag", async () => {
+    const rows = await env.DB.prepare(
+      `SELECT e.project_id AS p, count(*) AS n FROM search_fts JOIN events AS e ON e.seq = search_fts.rowid
+       WHERE search_fts MATCH '"projdemo_" *' GROUP BY e.project_id`,
+    ).all<{ p: string; n: number }>();
+    expect(rows.results).toEqual([{ p: 'proj_demo', n: 3 }]);
+  });
+
+  it.each([
+    ['newest first', { search: 'kestrel', order: 'desc' as const }],
+    ['newest first, exact reading', { search: 'kestrel', order: 'desc' as const, matchStrategy: 'in' as const }],
+    ['oldest first', { search: 'kestrel', order: 'asc' as const }],
+    ['relevance', { search: 'kestrel', order: 'relevance' as const }],
+    ['a prefix', { search: 'kestr', order: 'desc' as const }],
+  ])("Demo's search sees only Demo's events: %s", async (_n, q) => {
+    const found = await all({ projectId: 'proj_demo', ...q });
+    const expected = await ids('proj_demo', '1 = 1');
+    expect([...found].sort()).toEqual([...expected].sort());
+    if (q.order !== 'relevance') expect(found).toEqual(q.order === 'asc' ? [...expected].reverse() : expected);
+  });
+
+  it('a client-chosen organization id never matches another project, even one named like its token', async () => {
+    for (const org of ['org_demo', 'pprojdemo', 'projdemo__oorgdemo']) {
+      const found = await all({ projectId: 'proj_demo', search: 'kestrel', organizationIds: [org], order: 'desc' });
+      expect(found).toEqual(await ids('proj_demo', `organization_id = '${org}'`));
+    }
+    // Default's own hostile group is found in Default only, through its own tag.
+    const mine = await all({ projectId: 'proj_default', search: 'kestrel', organizationIds: ['pprojdemo'], order: 'desc' });
+    expect(mine).toHaveLength(20);
+  });
+
+  it("Demo's tag typed as text is just text", async () => {
+    expect(await all({ projectId: 'proj_demo', search: 'projdemo_kestrel', order: 'desc' })).toEqual([]);
+    expect(await all({ projectId: 'proj_demo', search: 'pprojdemo', order: 'relevance' })).toEqual([]);
+  });
+});
+
+describe('prefix expansion', () => {
+  const P = 'proj_demo';
+  // More completions of "quokka" than MAX_PREFIX_TERMS, and a few of "quokka1".
+  const COUNT = MAX_PREFIX_TERMS + 16;
+  beforeAll(async () => {
+    const events = Array.from({ length: COUNT }, (_, i) => body('org_q', 100 + i, `Quokka${i} Smith`));
+    await batch(DEMO_KEY, events);
+  });
+
+  it.each([
+    ['more completions than the limit (FTS prefix query)', 'quokka', "actor_name LIKE 'Quokka%'"],
+    ['a few completions (whole terms)', 'quokka1', "(actor_name LIKE 'Quokka1 %' OR actor_name LIKE 'Quokka1_ %')"],
+    ['one completion', 'quokka79', "actor_name LIKE 'Quokka79 %'"],
+    ['none', 'quokkaz', '0'],
+  ])('%s: %s', async (_n, search, where) => {
+    const expected = await ids(P, where);
+    for (const matchStrategy of ['window', 'in'] as const) {
+      expect(await all({ projectId: P, search, order: 'desc', matchStrategy })).toEqual(expected);
+    }
+    expect(await all({ projectId: P, search, order: 'asc' })).toEqual([...expected].reverse());
+    expect([...(await all({ projectId: P, search, order: 'relevance' }))].sort()).toEqual([...expected].sort());
+  });
+
+  it('an excluded prefix excludes every completion', async () => {
+    const found = await all({ projectId: P, search: 'smith -quokka1', order: 'desc' }, 50);
+    expect(found).toEqual(await ids(P, "actor_name LIKE 'Quokka% Smith' AND NOT (actor_name LIKE 'Quokka1 %' OR actor_name LIKE 'Quokka1_ %')"));
+  });
+
+  it('words seen only in metadata do not count against a prefix searched in names, and the fallback still finds them', async () => {
+    await batch(DEMO_KEY, [
+      body('org_z', 50, 'Zebulon Pike'),
+      ...Array.from({ length: MAX_PREFIX_TERMS + 6 }, (_, i) => body('org_z', 60 + i, 'Meta Only', { code: `zebx${i}` })),
+    ]);
+    expect(await all({ projectId: P, search: 'zeb', order: 'desc' })).toEqual(await ids(P, "actor_name = 'Zebulon Pike'"));
+    const metaOnly = await ids(P, "json_extract(data, '$.metadata.code') LIKE 'zebx%'");
+    expect(metaOnly).toHaveLength(MAX_PREFIX_TERMS + 6);
+    expect(await all({ projectId: P, search: 'zebx', order: 'desc' }, 50)).toEqual(metaOnly);
+  });
+});
