@@ -15,7 +15,7 @@ export interface AppEnv {
     /** What the request's key may do. */
     apiKeyScopes: KeyScope[];
     /** The project's settings (read by the rate-limit middleware, remembered per isolate). */
-    projectSettings: import('./projects/store').ProjectSettings;
+    projectSettings: import('./projects/settings').ProjectSettings;
     /** Which WorkOS API generation the request speaks (set by `api/wire`'s `speaks`); its errors answer in that shape. */
     wire: 'legacy' | 'audit_logs';
     /** Events this request wrote, for the usage counters. */

@@ -5,7 +5,7 @@ import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../context';
 import { AppError } from '../lib/errors';
 import { DEFAULT_RATE_TIER, isRateTier, RATE_TIERS } from '../projects/rate-limits';
-import { projectSettings } from '../projects/store';
+import { projectSettings } from '../projects/settings';
 
 export const rateLimit = createMiddleware<AppEnv>(async (c, next) => {
   const fallback = isRateTier(c.env.RATE_LIMIT_DEFAULT) ? c.env.RATE_LIMIT_DEFAULT : DEFAULT_RATE_TIER;

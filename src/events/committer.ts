@@ -11,7 +11,6 @@
 // Each caller is answered only after the batch holding its write has committed.
 import { DurableObject } from 'cloudflare:workers';
 import { drizzle } from 'drizzle-orm/d1';
-import type { Env } from '../env';
 import { writeNotConfirmed, type Db } from '../lib/db';
 import { AppError, type ErrorCode, type ErrorDetail, type Problem } from '../lib/errors';
 import { settleWrite, writeStatements, type WritePlan, type WriteResult } from './store';
@@ -70,7 +69,12 @@ export function isRefusedBySqlite(err: unknown): boolean {
   return err instanceof Error && /\bSQLITE_[A-Z_]+\b/.test(err.message);
 }
 
-export class Committer extends DurableObject<Env> {
+/** What a committer needs of the Worker's environment (a subset of env.ts's Env, named here so the two do not import each other). */
+export interface CommitterEnv {
+  DB: D1Database;
+}
+
+export class Committer extends DurableObject<CommitterEnv> {
   /** The D1 binding. Tests replace it with a wrapper around the real one to count or fail calls. */
   d1: D1Database;
   /** Writes waiting for the next batch. */
@@ -82,7 +86,7 @@ export class Committer extends DurableObject<Env> {
   private project: string | null = null;
   private readonly incarnation = crypto.randomUUID().slice(0, 8);
 
-  constructor(ctx: DurableObjectState, env: Env) {
+  constructor(ctx: DurableObjectState, env: CommitterEnv) {
     super(ctx, env);
     this.d1 = env.DB;
   }

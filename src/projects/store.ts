@@ -3,7 +3,7 @@
 import { AppError } from '../lib/errors';
 import { randomBase62, sha256Hex } from '../lib/crypto';
 import { newId } from '../lib/ids';
-import { DEFAULT_RATE_TIER, isRateTier, RATE_TIERS, type RateTier } from './rate-limits';
+import type { RateTier } from './rate-limits';
 import { KEY_PATTERN, KEY_PREFIX, KEY_RANDOM_CHARS, KEY_SCOPES, type KeyMode, type KeyScope } from './keys';
 /** How long a key lookup may be served from the edge cache; also how long a revoked key can linger. */
 export const KEY_CACHE_TTL_SECONDS = 60;
@@ -21,60 +21,6 @@ export interface Project {
   rate_limit?: RateTier;
   /** When true, every Audit Logs event must match a schema of its action (off by default). */
   require_schema?: boolean;
-}
-
-/** Changes a project's settings (the project record and its listing entry). */
-async function updateProject(kv: KVNamespace, projectId: string, change: Partial<Pick<Project, 'rate_limit' | 'require_schema'>>): Promise<Project> {
-  const project = await getProject(kv, projectId);
-  if (!project) throw new AppError('not_found', 'No such project.');
-  const updated: Project = { ...project, ...change };
-  await kv.put(kvProject(project.id), JSON.stringify(updated), { metadata: updated });
-  projectMemory.delete(project.id);
-  return updated;
-}
-
-/** Sets a project's rate-limit tier. */
-export async function setProjectRateLimit(kv: KVNamespace, input: { projectId: string; tier: string }): Promise<Project> {
-  if (!isRateTier(input.tier)) {
-    throw new AppError('validation_failed', `Unknown rate-limit tier; choose one of ${Object.keys(RATE_TIERS).join(', ')}.`, {
-      problems: [{ path: ['rate_limit'], kind: 'invalid', message: `rate_limit must be one of ${Object.keys(RATE_TIERS).join(', ')}` }],
-    });
-  }
-  return updateProject(kv, input.projectId, { rate_limit: input.tier });
-}
-
-/** Turns "every Audit Logs event must match a schema of its action" on or off. */
-export async function setProjectRequireSchema(kv: KVNamespace, input: { projectId: string; required: boolean }): Promise<Project> {
-  return updateProject(kv, input.projectId, { require_schema: input.required });
-}
-
-/** What the API needs of a project on every request. */
-export interface ProjectSettings {
-  rateTier: RateTier;
-  requireSchema: boolean;
-}
-
-/**
- * A project's settings, remembered by the isolate for PROJECT_MEMORY_TTL_MS (a KV read per
- * API request would cost more than what it guards). A change applies within that time;
- * while KV is unavailable the remembered (or default) settings apply.
- */
-export const PROJECT_MEMORY_TTL_MS = 30_000;
-const projectMemory = new Map<string, { settings: ProjectSettings; until: number }>();
-
-export async function projectSettings(kv: KVNamespace, projectId: string, now: number, fallbackTier: RateTier = DEFAULT_RATE_TIER): Promise<ProjectSettings> {
-  const hit = projectMemory.get(projectId);
-  if (hit && hit.until > now) return hit.settings;
-  let settings: ProjectSettings = hit?.settings ?? { rateTier: fallbackTier, requireSchema: false };
-  try {
-    const project = await getProject(kv, projectId);
-    settings = { rateTier: project?.rate_limit ?? fallbackTier, requireSchema: project?.require_schema === true };
-  } catch (err) {
-    console.error('KV unavailable for a project read', err);
-  }
-  if (projectMemory.size >= 1000) projectMemory.delete(projectMemory.keys().next().value!);
-  projectMemory.set(projectId, { settings, until: now + PROJECT_MEMORY_TTL_MS });
-  return settings;
 }
 
 export interface ApiKeyRecord {
@@ -118,6 +64,11 @@ export function parseScopes(asked: readonly string[]): KeyScope[] {
 
 export type ApiKeySummary = Omit<ApiKeyRecord, 'hash'>;
 
+/** Writes a project record and its listing entry (the listing carries it as metadata). */
+export async function saveProject(kv: KVNamespace, project: Project): Promise<void> {
+  await kv.put(kvProject(project.id), JSON.stringify(project), { metadata: project });
+}
+
 export async function getProject(kv: KVNamespace, id: string): Promise<Project | null> {
   return kv.get<Project>(kvProject(id), 'json');
 }
@@ -152,7 +103,7 @@ export async function createProject(
     name: validateProjectName(input.name),
     created_at: input.now,
   };
-  await kv.put(kvProject(project.id), JSON.stringify(project), { metadata: project });
+  await saveProject(kv, project);
   return project;
 }
 

@@ -2,7 +2,8 @@
 // `rate_limit_exceeded` with Retry-After, counted per key, a tier per project.
 import { env, exports } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createKey, createProject, setProjectRateLimit } from '../../src/projects/store';
+import { setProjectRateLimit } from '../../src/projects/settings';
+import { createKey, createProject } from '../../src/projects/store';
 import { call, legacyEvent } from './helpers';
 
 const NOW = Date.now();

@@ -102,7 +102,7 @@ describe('schemas', () => {
 
 describe('the "require a schema" setting', () => {
   it('refuses actions without a schema, checks events without a version against the latest, and leaves the legacy API alone', async () => {
-    const { setProjectRequireSchema } = await import('../../src/projects/store');
+    const { setProjectRequireSchema } = await import('../../src/projects/settings');
     const project = await createProject(env.KV, { name: 'Schemas required', now: NOW });
     const k = (await createKey(env.KV, { projectId: project.id, mode: 'test', name: 'r', now: NOW })).plain;
     await setProjectRequireSchema(env.KV, { projectId: project.id, required: true });

@@ -4,7 +4,7 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../../context';
 import { catalogValues } from '../../events/catalog';
 import { AppError } from '../../lib/errors';
-import { setProjectRequireSchema } from '../../projects/store';
+import { setProjectRequireSchema } from '../../projects/settings';
 import { projectSchemas } from '../../schemas/store';
 import { loadProject, sendSectionPage } from '../projects/section-page';
 import { requireSession } from '../session/require-session';

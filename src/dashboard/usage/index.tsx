@@ -3,7 +3,7 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../../context';
 import { DEFAULT_RATE_TIER, isRateTier } from '../../projects/rate-limits';
-import { setProjectRateLimit } from '../../projects/store';
+import { setProjectRateLimit } from '../../projects/settings';
 import { recentFailures, usageSince } from '../../usage/store';
 import { loadProject, sendSectionPage } from '../projects/section-page';
 import { requireSession } from '../session/require-session';

@@ -1,0 +1,59 @@
+// A project's settings (rate-limit tier, "require a schema"): changing them, and reading
+// them on the API path, remembered by the isolate so no request pays a KV read for them.
+import { AppError } from '../lib/errors';
+import { DEFAULT_RATE_TIER, isRateTier, RATE_TIERS, type RateTier } from './rate-limits';
+import { getProject, saveProject, type Project } from './store';
+
+/** Changes a project's settings (the project record and its listing entry). */
+async function updateProject(kv: KVNamespace, projectId: string, change: Partial<Pick<Project, 'rate_limit' | 'require_schema'>>): Promise<Project> {
+  const project = await getProject(kv, projectId);
+  if (!project) throw new AppError('not_found', 'No such project.');
+  const updated: Project = { ...project, ...change };
+  await saveProject(kv, updated);
+  projectMemory.delete(project.id);
+  return updated;
+}
+
+/** Sets a project's rate-limit tier. */
+export async function setProjectRateLimit(kv: KVNamespace, input: { projectId: string; tier: string }): Promise<Project> {
+  if (!isRateTier(input.tier)) {
+    throw new AppError('validation_failed', `Unknown rate-limit tier; choose one of ${Object.keys(RATE_TIERS).join(', ')}.`, {
+      problems: [{ path: ['rate_limit'], kind: 'invalid', message: `rate_limit must be one of ${Object.keys(RATE_TIERS).join(', ')}` }],
+    });
+  }
+  return updateProject(kv, input.projectId, { rate_limit: input.tier });
+}
+
+/** Turns "every Audit Logs event must match a schema of its action" on or off. */
+export async function setProjectRequireSchema(kv: KVNamespace, input: { projectId: string; required: boolean }): Promise<Project> {
+  return updateProject(kv, input.projectId, { require_schema: input.required });
+}
+
+/** What the API needs of a project on every request. */
+export interface ProjectSettings {
+  rateTier: RateTier;
+  requireSchema: boolean;
+}
+
+/**
+ * A project's settings, remembered by the isolate for PROJECT_MEMORY_TTL_MS (a KV read per
+ * API request would cost more than what it guards). A change applies within that time;
+ * while KV is unavailable the remembered (or default) settings apply.
+ */
+export const PROJECT_MEMORY_TTL_MS = 30_000;
+const projectMemory = new Map<string, { settings: ProjectSettings; until: number }>();
+
+export async function projectSettings(kv: KVNamespace, projectId: string, now: number, fallbackTier: RateTier = DEFAULT_RATE_TIER): Promise<ProjectSettings> {
+  const hit = projectMemory.get(projectId);
+  if (hit && hit.until > now) return hit.settings;
+  let settings: ProjectSettings = hit?.settings ?? { rateTier: fallbackTier, requireSchema: false };
+  try {
+    const project = await getProject(kv, projectId);
+    settings = { rateTier: project?.rate_limit ?? fallbackTier, requireSchema: project?.require_schema === true };
+  } catch (err) {
+    console.error('KV unavailable for a project read', err);
+  }
+  if (projectMemory.size >= 1000) projectMemory.delete(projectMemory.keys().next().value!);
+  projectMemory.set(projectId, { settings, until: now + PROJECT_MEMORY_TTL_MS });
+  return settings;
+}
