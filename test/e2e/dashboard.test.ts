@@ -5,6 +5,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { demoEvents } from '../../src/demo/generate.ts';
 import { launchChromium } from './browser.ts';
+import { signIn as signInAs } from './session.ts';
 import { E2E_VARS } from './vars.ts';
 
 const BASE = inject('waymarkUrl');
@@ -31,12 +32,7 @@ async function shot(name: string, p: Page = page) {
   await p.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 }
 
-async function signIn(p: Page) {
-  await p.goto(`${BASE}/login`);
-  await p.fill('[data-testid=password]', E2E_VARS.ADMIN_PASSWORD);
-  await p.click('[data-testid=sign-in]');
-  await p.waitForURL(/\/projects\//);
-}
+const signIn = (p: Page) => signInAs(p, BASE);
 
 const rowCount = () => page.locator('table.events tbody tr[data-event-id]').count();
 const columnTexts = (col: number) => page.locator(`table.events tbody tr[data-event-id] td:nth-child(${col})`).allInnerTexts();
@@ -353,4 +349,3 @@ describe('response headers', () => {
   });
 });
 
-export { signIn };

@@ -2,28 +2,20 @@
 // and retries with the same idempotency key, and every event is stored exactly once.
 import { WorkOS } from '@workos-inc/node';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { E2E_VARS } from './vars.ts';
+import { signInByFetch } from './session.ts';
 
 const url = new URL(inject('waymarkUrl'));
 const origin = url.origin;
 
 /** Signs in to the dashboard, creates a project on the strict tier and a key for it. */
 async function strictProjectKey(): Promise<string> {
-  const form = (body: Record<string, string>) => ({
-    method: 'POST',
-    redirect: 'manual' as const,
-    headers: { 'content-type': 'application/x-www-form-urlencoded', origin, cookie },
-    body: new URLSearchParams(body).toString(),
-  });
-  let cookie = '';
-  const login = await fetch(`${origin}/login`, form({ password: E2E_VARS.ADMIN_PASSWORD, next: '/' }));
-  cookie = login.headers.get('set-cookie')!.split(';')[0];
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(await (await fetch(`${origin}/projects/proj_demo/keys`, { headers: { cookie } })).text())![1];
-  const created = await fetch(`${origin}/projects`, form({ name: 'Rate-limited app', _csrf: csrf }));
+  const session = await signInByFetch(origin);
+  const { cookie } = session;
+  const created = await session.post('/projects', { name: 'Rate-limited app' });
   const keysPath = created.headers.get('location')!;
   const projectPath = keysPath.replace(/\/keys$/, '');
-  expect((await fetch(`${origin}${projectPath}/usage/rate-limit`, form({ rate_limit: 'strict', _csrf: csrf }))).status).toBe(303);
-  const made = await fetch(`${origin}${keysPath}`, form({ name: 'SDK', _csrf: csrf }));
+  expect((await session.post(`${projectPath}/usage/rate-limit`, { rate_limit: 'strict' })).status).toBe(303);
+  const made = await session.post(keysPath, { name: 'SDK' });
   const flash = made.headers.get('set-cookie')!.split(';')[0];
   const html = await (await fetch(`${origin}${keysPath}`, { headers: { cookie: `${cookie}; ${flash}` } })).text();
   return /data-testid="new-key-value">([^<]+)</.exec(html)![1];

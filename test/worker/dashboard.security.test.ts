@@ -1,29 +1,15 @@
 // The dashboard's guards, without a browser: sessions, CSRF, lockout, escaping, fragments.
 import { exports } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { call, legacyEvent } from './helpers';
-
-const ORIGIN = 'http://waymark.test';
-
-async function page(path: string, init: RequestInit = {}) {
-  return exports.default.fetch(new Request(`${ORIGIN}${path}`, { redirect: 'manual', ...init }));
-}
+import { call, legacyEvent, ORIGIN, page, signIn as signInAs } from './helpers';
 
 async function signIn(client = '198.51.100.1'): Promise<{ cookie: string; csrf: string }> {
-  const res = await page('/login', {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', 'cf-connecting-ip': client, origin: ORIGIN },
-    body: 'password=test-admin-password&next=%2Fprojects%2Fproj_demo%2Fkeys',
-  });
-  expect(res.status).toBe(303);
-  expect(res.headers.get('location')).toBe('/projects/proj_demo/keys');
-  const setCookie = res.headers.get('set-cookie')!;
+  const session = await signInAs({ client, next: '/projects/proj_demo/keys' });
+  expect(session.response.headers.get('location')).toBe('/projects/proj_demo/keys');
+  const setCookie = session.response.headers.get('set-cookie')!;
   expect(setCookie).toMatch(/HttpOnly/i);
   expect(setCookie).toMatch(/SameSite=Lax/i);
-  const cookie = setCookie.split(';')[0];
-  const html = await (await page('/projects/proj_demo/keys', { headers: { cookie } })).text();
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(html)![1];
-  return { cookie, csrf };
+  return session;
 }
 
 describe('sessions', () => {

@@ -2,20 +2,9 @@
 // before its fix: what was sent, and what must happen instead.
 import { env, exports } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { auditLogBody, call, legacyEvent } from './helpers';
+import { auditLogBody, call, legacyEvent, page, signIn } from './helpers';
 
-const ORIGIN = 'http://waymark.test';
-const page = (path: string, init: RequestInit = {}) => exports.default.fetch(new Request(`${ORIGIN}${path}`, { redirect: 'manual', ...init }));
-
-async function signIn(): Promise<string> {
-  const res = await page('/login', {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', 'cf-connecting-ip': '198.51.100.77', origin: ORIGIN },
-    body: 'password=test-admin-password&next=%2F',
-  });
-  expect(res.status).toBe(303);
-  return res.headers.get('set-cookie')!.split(';')[0];
-}
+const signedIn = async () => (await signIn({ client: '198.51.100.77' })).cookie;
 
 describe('years 0070 to 0099 are not read as 1970 to 1999', () => {
   it('an event dated 0075 is refused as before 1970, not stored as 1975', async () => {
@@ -67,7 +56,7 @@ describe('an event too large for one database row', () => {
 
 describe('dashboard paths and headers that once answered 500', () => {
   it('a relative Referer on an event page', async () => {
-    const cookie = await signIn();
+    const cookie = await signedIn();
     const r = await call('POST', '/events', { body: legacyEvent(), key: 'sk_test_DemoDemoDemoDemoDemoDemoDemo0002' });
     const res = await page(`/projects/proj_demo/events/${r.body.id}`, { headers: { cookie, referer: '/projects/proj_demo/events?q=x' } });
     expect(res.status).toBe(200);
@@ -75,7 +64,7 @@ describe('dashboard paths and headers that once answered 500', () => {
   });
 
   it.each(['%0a', '%0d', '%00', '%0d%0aSet-Cookie:%20x=1'])('/projects/%s is a 404 page', async (bad) => {
-    const cookie = await signIn();
+    const cookie = await signedIn();
     for (const path of [`/projects/${bad}`, `/projects/${bad}/events`, `/projects/${bad}/keys`]) {
       const res = await page(path, { headers: { cookie } });
       expect(res.status, path).toBe(404);

@@ -61,3 +61,47 @@ export function auditLogBody(overrides: Record<string, unknown> = {}, orgId = 'o
     },
   };
 }
+
+export const ORIGIN = 'http://waymark.test';
+
+/** A dashboard request through the real Worker (redirects are not followed). */
+export function page(path: string, init: RequestInit = {}): Promise<Response> {
+  return exports.default.fetch(new Request(`${ORIGIN}${path}`, { redirect: 'manual', ...init }));
+}
+
+export interface DashboardSession {
+  cookie: string;
+  csrf: string;
+  /** The sign-in response (303), for tests of the sign-in itself. */
+  response: Response;
+}
+
+/**
+ * Signs in to the dashboard as the owner (the only way to sign in the tests share), from `client` (an IP,
+ * so the per-address sign-in throttle of one test does not reach another), and reads a CSRF token from
+ * `csrfFrom` (any signed-in page with a form).
+ */
+export async function signIn(
+  options: { client?: string; next?: string; csrfFrom?: string } = {},
+): Promise<DashboardSession> {
+  const next = options.next ?? '/';
+  const response = await page('/login', {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'cf-connecting-ip': options.client ?? '198.51.100.1', origin: ORIGIN },
+    body: new URLSearchParams({ password: 'test-admin-password', next }).toString(),
+  });
+  if (response.status !== 303) throw new Error(`sign-in answered ${response.status}`);
+  const cookie = response.headers.get('set-cookie')!.split(';')[0];
+  const html = await (await page(options.csrfFrom ?? '/projects/proj_demo/keys', { headers: { cookie } })).text();
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
+  if (!csrf) throw new Error('no CSRF token on the page after sign-in');
+  return { cookie, csrf, response };
+}
+
+/** A form POST from the dashboard's own origin with the session's cookie and CSRF token. */
+export function postForm(session: DashboardSession, path: string, form: Record<string, string | string[]>): Promise<Response> {
+  const body = new URLSearchParams();
+  for (const [k, v] of Object.entries(form)) for (const one of Array.isArray(v) ? v : [v]) body.append(k, one);
+  if (!body.has('_csrf')) body.append('_csrf', session.csrf);
+  return page(path, { method: 'POST', headers: { cookie: session.cookie, origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' }, body });
+}

@@ -3,7 +3,7 @@
 import { env, exports } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createKey, createProject, rotateKey, lookupKey } from '../../src/projects/store';
-import { auditLogBody, call, legacyEvent } from './helpers';
+import { auditLogBody, call, type DashboardSession, legacyEvent, page, postForm, signIn } from './helpers';
 
 const NOW = Date.now();
 let projectId: string;
@@ -80,28 +80,15 @@ describe('expiry and rotation', () => {
 });
 
 describe('the keys page', () => {
-  const ORIGIN = 'http://waymark.test';
-  const page = (path: string, init: RequestInit = {}) => exports.default.fetch(new Request(`${ORIGIN}${path}`, { redirect: 'manual', ...init }));
+  let session: DashboardSession;
   let cookie: string;
-  let csrf: string;
 
   beforeAll(async () => {
-    const res = await page('/login', {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'cf-connecting-ip': '198.51.100.88', origin: ORIGIN },
-      body: 'password=test-admin-password&next=%2F',
-    });
-    cookie = res.headers.get('set-cookie')!.split(';')[0];
-    const html = await (await page(`/projects/${projectId}/keys`, { headers: { cookie } })).text();
-    csrf = /name="_csrf" value="([^"]+)"/.exec(html)![1];
+    session = await signIn({ client: '198.51.100.88', csrfFrom: `/projects/${projectId}/keys` });
+    cookie = session.cookie;
   });
 
-  const post = (path: string, form: Record<string, string | string[]>) => {
-    const body = new URLSearchParams();
-    for (const [k, v] of Object.entries(form)) for (const one of [v].flat()) body.append(k, one);
-    body.append('_csrf', csrf);
-    return page(path, { method: 'POST', headers: { cookie, origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' }, body });
-  };
+  const post = (path: string, form: Record<string, string | string[]>) => postForm(session, path, form);
 
   it('creates a read-only key that expires in 30 days, and shows its scope', async () => {
     const res = await post(`/projects/${projectId}/keys`, { name: 'Reporting', scope_choice: '1', scopes: 'read', expires_in_days: '30' });

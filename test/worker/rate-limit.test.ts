@@ -4,7 +4,7 @@ import { env, exports } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { setProjectRateLimit } from '../../src/projects/settings';
 import { createKey, createProject } from '../../src/projects/store';
-import { call, legacyEvent } from './helpers';
+import { call, legacyEvent, ORIGIN, page, signIn } from './helpers';
 
 const NOW = Date.now();
 
@@ -59,22 +59,14 @@ describe('rate limits', () => {
 });
 
 describe('the usage page shows and sets the tier', () => {
-  const ORIGIN = 'http://waymark.test';
-  const page = (path: string, init: RequestInit = {}) => exports.default.fetch(new Request(`${ORIGIN}${path}`, { redirect: 'manual', ...init }));
   let cookie: string;
   let csrf: string;
   let projectId: string;
 
   beforeAll(async () => {
     projectId = (await createProject(env.KV, { name: 'Rate page', now: NOW })).id;
-    const res = await page('/login', {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'cf-connecting-ip': '198.51.100.99', origin: ORIGIN },
-      body: 'password=test-admin-password&next=%2F',
-    });
-    cookie = res.headers.get('set-cookie')!.split(';')[0];
+    ({ cookie, csrf } = await signIn({ client: '198.51.100.99', csrfFrom: `/projects/${projectId}/usage` }));
     const html = await (await page(`/projects/${projectId}/usage`, { headers: { cookie } })).text();
-    csrf = /name="_csrf" value="([^"]+)"/.exec(html)![1];
     expect(html).toContain('Standard: 5,000 requests per 10 seconds per key');
   });
 
