@@ -7,6 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchChromium } from './browser.ts';
 import { signIn, signInByFetch } from './session.ts';
+import { E2E_VARS } from './vars.ts';
 
 const BASE = inject('waymarkUrl');
 const ARTIFACTS = join(import.meta.dirname, '..', 'artifacts');
@@ -108,5 +109,131 @@ describe('keyboard', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'skip-link.png') });
     await page.keyboard.press('Enter');
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
+  });
+});
+
+describe('time, in the viewer\'s own zone', () => {
+  let tz: Page;
+  let probeId: string;
+  const EVENTS = `${BASE}/projects/proj_demo/events`;
+  const probeRow = () => tz.locator('tr[data-event-id]', { hasText: 'Tzprobe Person' });
+
+  beforeAll(async () => {
+    const res = await fetch(`${BASE}/audit_logs/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${E2E_VARS.DEMO_PROJECT_SECRET_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        organization_id: 'org_tz',
+        event: {
+          action: 'report.viewed',
+          occurred_at: '2026-11-20T10:00:00.123Z',
+          actor: { id: 'user_tzprobe', type: 'user', name: 'Tzprobe Person' },
+          targets: [{ id: 'rep_1', type: 'report' }],
+          context: { location: '203.0.113.9', user_agent: 'curl' },
+        },
+      }),
+    });
+    expect(res.status).toBe(200);
+    // India has no daylight saving time: +05:30 all year.
+    tz = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, timezoneId: 'Asia/Kolkata' })).newPage();
+    await signIn(tz, BASE);
+  });
+
+  it('shows rows in the browser\'s zone with a relative hint, and says which zone', async () => {
+    await tz.goto(`${EVENTS}?q=tzprobe`);
+    // (Chromium's ICU names the zone by its older canonical name, Asia/Calcutta.)
+    expect(await tz.locator('[data-testid=time-zone]').innerText()).toMatch(/Times in Asia\/(Kolkata|Calcutta)/);
+    expect(await tz.locator('[data-testid=zone-label]').innerText()).toMatch(/^\(Asia\/(Kolkata|Calcutta)\)$/);
+    const cell = probeRow().locator('td.time');
+    expect(await cell.locator('time').innerText()).toBe('2026-11-20 15:30:00');
+    expect(await cell.locator('.rel').innerText()).toMatch(/days? ago/);
+    probeId = (await probeRow().getAttribute('data-event-id'))!;
+    await tz.screenshot({ path: join(ARTIFACTS, 'events-local-time.png') });
+  });
+
+  it('shows both times to the millisecond on the detail', async () => {
+    await tz.goto(`${EVENTS}/${probeId}`);
+    expect(await tz.locator('[data-testid=occurred-local]').innerText()).toBe('2026-11-20 15:30:00.123 GMT+5:30');
+    expect(await tz.locator('[data-testid=occurred-utc]').innerText()).toContain('2026-11-20T10:00:00.123Z');
+  });
+
+  it('reads From/To in the zone shown', async () => {
+    await tz.goto(`${EVENTS}?q=tzprobe&from=2026-11-20T15:29&to=2026-11-20T15:31`);
+    expect(await tz.locator('[data-testid=range]').inputValue()).toBe('custom');
+    expect(await probeRow().count()).toBe(1);
+    // The same wall-clock numbers read as UTC would miss the event by five and a half hours.
+    await tz.goto(`${EVENTS}?q=tzprobe&from=2026-11-20T10:29&to=2026-11-20T10:31`);
+    expect(await probeRow().count()).toBe(0);
+  });
+
+  it('one switch shows every time in UTC, and back', async () => {
+    await tz.goto(`${EVENTS}?q=tzprobe`);
+    await tz.click('[data-testid=time-switch]');
+    await tz.waitForURL(/q=tzprobe/);
+    expect(await tz.locator('[data-testid=time-zone]').innerText()).toContain('Times in UTC');
+    expect(await probeRow().locator('td.time time').innerText()).toBe('2026-11-20 10:00:00');
+    expect(await tz.locator('[data-testid=zone-label]').innerText()).toBe('(UTC)');
+    await tz.screenshot({ path: join(ARTIFACTS, 'events-utc.png') });
+    await tz.click('[data-testid=time-switch]');
+    await tz.waitForURL(/q=tzprobe/);
+    expect(await probeRow().locator('td.time time').innerText()).toBe('2026-11-20 15:30:00');
+  });
+
+  it('"When" cannot contradict itself: a preset empties From/To, a typed date selects Custom', async () => {
+    await tz.goto(`${EVENTS}?from=2026-10-01T00:00&to=2026-10-31T00:00`);
+    expect(await tz.locator('[data-testid=range]').inputValue()).toBe('custom');
+    await tz.selectOption('[data-testid=range]', '24h');
+    await tz.waitForURL((u) => u.searchParams.get('range') === '24h');
+    expect(new URL(tz.url()).searchParams.get('from')).toBeNull();
+    expect(await tz.locator('[data-testid=from]').inputValue()).toBe('');
+    // Typing a date switches the control to the custom range.
+    await tz.fill('[data-testid=from]', '2026-11-20T15:29');
+    await tz.waitForURL((u) => u.searchParams.get('range') === 'custom');
+    expect(await tz.locator('[data-testid=range]').inputValue()).toBe('custom');
+    // A URL that names both keeps the preset (what the control shows), never silently the dates.
+    await tz.goto(`${EVENTS}?range=24h&from=2026-10-01T00:00`);
+    expect(await tz.locator('[data-testid=range]').inputValue()).toBe('24h');
+    expect(await tz.locator('[data-testid=from]').inputValue()).toBe('');
+  });
+});
+
+describe('searching', () => {
+  const EVENTS = `${BASE}/projects/proj_demo/events`;
+
+  it('a malformed qualifier says what was expected', async () => {
+    await page.goto(`${EVENTS}?q=${encodeURIComponent('after:banana')}`);
+    const hint = await page.locator('[data-testid=search-hint]').innerText();
+    expect(hint).toContain('after: expects a date');
+    expect(hint).toContain('“banana”');
+    await page.goto(EVENTS);
+    await page.fill('[data-testid=search]', 'after:3days');
+    await page.waitForSelector('[data-testid=search-hint]');
+    expect(await page.locator('[data-testid=search-hint]').innerText()).toContain('an age (30m, 24h, 7d');
+    await page.screenshot({ path: join(ARTIFACTS, 'search-hint.png') });
+  });
+
+  it('the syntax help is one click away, with every qualifier', async () => {
+    await page.goto(EVENTS);
+    expect(await page.locator('[data-testid=search-help] table').isVisible()).toBe(false);
+    await page.click('[data-testid=search-help] summary');
+    const help = await page.locator('[data-testid=search-help] table').innerText();
+    for (const q of ['actor:', 'action:', 'target:', 'org:', 'ip:', 'type:', 'after:', 'id:', '-word', '"exact phrase"']) expect(help).toContain(q);
+    await page.screenshot({ path: join(ARTIFACTS, 'search-help.png') });
+  });
+
+  it('no empty-state flash on the first keystroke, and no "filters set" when none are', async () => {
+    await page.goto(EVENTS);
+    await page.fill('[data-testid=search]', 'c');
+    await page.waitForSelector('[data-testid=keep-typing]');
+    expect(await page.locator('#results .empty').count()).toBe(0);
+    expect(await page.locator('tr[data-event-id]').count()).toBeGreaterThan(0);
+    await page.fill('[data-testid=search]', 'zzqqxxnothing');
+    await page.waitForSelector('#results .empty');
+    const empty = await page.locator('#results .empty').innerText();
+    expect(empty).toContain('zzqqxxnothing');
+    expect(empty).not.toContain('with the filters set');
+    await page.selectOption('[data-testid=range]', '7d');
+    await page.waitForURL((u) => u.searchParams.get('range') === '7d');
+    expect(await page.locator('#results .empty').innerText()).toContain('with the filters set');
   });
 });

@@ -2,7 +2,8 @@
 import type { AuditEvent, Metadata } from '../../events/model';
 import { CopyButton } from '../components/copy-button';
 import { Table } from '../components/table';
-import { exactTime, relativeTime } from '../components/time';
+import { useContext } from 'preact/hooks';
+import { When, ZoneContext, zonedLabel } from '../components/time';
 
 function MetadataTable({ metadata, label }: { metadata: Metadata; label: string }) {
   const entries = Object.entries(metadata);
@@ -23,11 +24,12 @@ function MetadataTable({ metadata, label }: { metadata: Metadata; label: string 
   );
 }
 
-function Field({ label, value, copy = false, mono = false }: { label: string; value: string | number | null; copy?: boolean; mono?: boolean }) {
+function Field(props: { label: string; value: string | number | null; copy?: boolean; mono?: boolean; testId?: string }) {
+  const { label, value, copy = false, mono = false } = props;
   return (
     <>
       <dt>{label}</dt>
-      <dd>
+      <dd data-testid={props.testId}>
         {value === null || value === '' ? (
           <span class="muted">—</span>
         ) : (
@@ -51,6 +53,7 @@ function prettyRaw(raw: string): string {
 
 export function EventDetail({ event: e, now, backHref }: { event: AuditEvent; now: number; backHref: string }) {
   const raw = prettyRaw(e.raw);
+  const zone = useContext(ZoneContext).zone;
   return (
     <article class="detail" data-testid="event-detail">
       <p>
@@ -63,7 +66,7 @@ export function EventDetail({ event: e, now, backHref }: { event: AuditEvent; no
           <code class="action">{e.action}</code>
         </h1>
         <p class="sub">
-          {e.actor.name ?? e.actor.id} · {relativeTime(e.occurredAt, now)} · {exactTime(e.occurredAt)}
+          {e.actor.name ?? e.actor.id} · <When ms={e.occurredAt} now={now} withMs />
         </p>
       </header>
       <section class="cards">
@@ -74,7 +77,8 @@ export function EventDetail({ event: e, now, backHref }: { event: AuditEvent; no
             <Field label="Action" value={e.action} copy mono />
             <Field label="Action type" value={e.actionType ? e.actionType.toUpperCase() : null} />
             <Field label="Schema version" value={e.version} />
-            <Field label="Occurred at" value={new Date(e.occurredAt).toISOString()} copy mono />
+            {zone !== 'UTC' ? <Field label={`Occurred (${zone})`} value={zonedLabel(e.occurredAt, zone, true)} mono testId="occurred-local" /> : null}
+            <Field label="Occurred at (UTC)" value={new Date(e.occurredAt).toISOString()} copy mono testId="occurred-utc" />
             <Field label="Received at" value={new Date(e.receivedAt).toISOString()} mono />
             <Field label="Organization" value={e.organizationId} copy mono />
             <Field label="Sent through" value={e.source === 'legacy' ? 'Audit Trail API (POST /events)' : 'Audit Logs API (POST /audit_logs/events)'} />

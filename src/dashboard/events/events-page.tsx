@@ -2,17 +2,21 @@
 // One component tree serves the whole page, the results fragment (live search) and
 // the next rows (load more): see results.tsx.
 import { Results, type ViewerData } from './results';
-import { RANGE_PRESETS } from './viewer-params';
+import { SearchHelp } from './search-help';
+import { TimeSwitch } from './time-switch';
+import { CUSTOM_RANGE, RANGE_PRESETS } from './viewer-params';
 
 export function EventsPage(d: ViewerData) {
   const base = `/projects/${d.projectId}/events`;
   const p = d.params;
-  const custom = p.from !== '' || p.to !== '';
+  const custom = p.range === CUSTOM_RANGE;
+  const zone = d.zone.zone;
   return (
     <>
       <header class="page-head">
         <h1>Events</h1>
         <p class="sub">Who did what, to what, when and from where.</p>
+        <TimeSwitch zone={d.zone} csrf={d.csrf} next={d.selfHref} />
       </header>
       <form
         id="filters"
@@ -41,6 +45,7 @@ export function EventsPage(d: ViewerData) {
             data-testid="search"
           />
         </label>
+        <SearchHelp />
         <div class="filter-row">
           <label>
             <span>When</span>
@@ -50,14 +55,19 @@ export function EventsPage(d: ViewerData) {
                   {r.label}
                 </option>
               ))}
+              <option value={CUSTOM_RANGE} selected={custom}>
+                Custom range (From/To)
+              </option>
             </select>
           </label>
           <label>
-            <span>From (UTC)</span>
+            <span>
+              From <span class="zone" data-testid="zone-label">({zone})</span>
+            </span>
             <input type="datetime-local" name="from" value={p.from} data-testid="from" />
           </label>
           <label>
-            <span>To (UTC)</span>
+            <span>To ({zone})</span>
             <input type="datetime-local" name="to" value={p.to} data-testid="to" />
           </label>
           <Picker name="action" label="Action" all="All actions" values={d.actions} selected={p.action} />

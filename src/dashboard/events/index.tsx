@@ -12,7 +12,9 @@ import { requireSession } from '../session/require-session';
 import { EventDetail } from './event-detail';
 import { EventsPage } from './events-page';
 import { Results, Rows, type ViewerData } from './results';
-import { readViewerParams, toEventQuery, viewerQueryString } from './viewer-params';
+import { parseSearch } from '../../events/search/language';
+import { viewerZone } from '../time-zone';
+import { badRangeInputs, readViewerParams, toEventQuery, viewerQueryString } from './viewer-params';
 
 export const events = new Hono<AppEnv>();
 
@@ -21,8 +23,13 @@ events.get('/', requireSession, async (c) => {
   const url = new URL(c.req.url);
   const params = readViewerParams(url);
   const now = c.var.now();
+  const zone = viewerZone(c);
   const started = performance.now();
-  const query = toEventQuery(ctx.project.id, params, now);
+  const query = toEventQuery(ctx.project.id, params, now, zone.zone);
+  const hints = [
+    ...(params.q.trim() ? parseSearch(params.q, now).hints : []),
+    ...badRangeInputs(params, zone.zone).map((k) => `${k === 'from' ? 'From' : 'To'}: “${params[k]}” is not a date and time (2026-11-26T10:30); it was left out.`),
+  ];
   const fragment = wantsFragment(c);
   const loadMore = fragment && params.after !== '';
   const [pageOf, actions, organizations] = await Promise.all([
@@ -45,6 +52,10 @@ events.get('/', requireSession, async (c) => {
     origin: url.origin,
     projectEmpty,
     tookMs: Math.max(1, Math.round(performance.now() - started)),
+    zone,
+    hints,
+    csrf: c.var.session.csrf,
+    selfHref: `/projects/${ctx.project.id}/events${viewerQueryString({ ...params, after: '' })}`,
   };
   if (loadMore) return sendFragment(c, <Rows {...data} />);
   if (fragment) {
