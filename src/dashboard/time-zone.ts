@@ -105,8 +105,9 @@ function offsetAt(ms: number, zone: string): number {
 
 /**
  * A datetime-local value (`2026-11-26T22:30` or with seconds) read as a wall-clock time in `zone`:
- * epoch ms, or null when it is not such a value. In a gap (clocks moved forward) the later offset
- * applies; in an overlap the earlier instant is taken.
+ * epoch ms, or null when it is not such a value. As Temporal's "compatible" rule: a time in a gap
+ * (clocks moved forward) moves forward by the gap (02:30 becomes 03:30); a time that happens twice
+ * (clocks moved back) is the earlier of the two.
  */
 export function wallClockToMs(value: string, zone: string): number | null {
   const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(value);
@@ -118,9 +119,11 @@ export function wallClockToMs(value: string, zone: string): number | null {
   date.setUTCHours(h, mi, s, 0);
   const wall = date.getTime();
   if (Number.isNaN(wall) || date.getUTCDate() !== d) return null;
-  let guess = wall - offsetAt(wall, zone);
-  guess = wall - offsetAt(guess, zone);
-  return guess;
+  // Offsets in force a day before and a day after: one of them (or both, in an overlap) fits.
+  const before = offsetAt(wall - 86_400_000, zone);
+  const after = offsetAt(wall + 86_400_000, zone);
+  const fits = [...new Set([before, after])].map((o) => wall - o).filter((t) => offsetAt(t, zone) === wall - t);
+  return fits.length > 0 ? Math.min(...fits) : wall - before;
 }
 
 /** The datetime-local value that shows `ms` in `zone` (minutes precision, as the inputs use). */
