@@ -345,6 +345,31 @@ describe('narrowing down and daily use', () => {
     expect(Math.abs((await page.evaluate(() => scrollY)) - y)).toBeLessThan(50);
   });
 
+  it('the detail can open as a side panel, with j/k for next/previous and Esc to close', async () => {
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.goto(DAILY);
+    await page.click('[data-testid=view-menu] summary');
+    await page.check('[data-testid=panel-mode]');
+    const first = await rows().nth(0).getAttribute('data-event-id');
+    const second = await rows().nth(1).getAttribute('data-event-id');
+    await rows().nth(0).locator('a.row-link').click();
+    await page.waitForSelector(`#panel [data-testid=event-detail][data-event-id="${first}"]`);
+    expect(page.url()).not.toContain(first!);
+    await page.screenshot({ path: join(ARTIFACTS, 'side-panel.png') });
+    await page.keyboard.press('j');
+    await page.waitForSelector(`#panel [data-testid=event-detail][data-event-id="${second}"]`);
+    await page.keyboard.press('k');
+    await page.waitForSelector(`#panel [data-testid=event-detail][data-event-id="${first}"]`);
+    await page.keyboard.press('Escape');
+    expect(await page.locator('#panel').isHidden()).toBe(true);
+    expect(await page.evaluate(() => document.activeElement?.closest('tr')?.getAttribute('data-event-id'))).toBe(first);
+    // Back to pages of their own.
+    await page.locator('[data-testid=view-menu]').evaluate((d) => ((d as HTMLDetailsElement).open = true));
+    await page.uncheck('[data-testid=panel-mode]');
+    await rows().nth(0).locator('a.row-link').click();
+    await page.waitForURL(new RegExp(`/events/${first}$`));
+  });
+
   it('a live notice counts new events within seconds, without reloading', async () => {
     await page.goto(EVENTS);
     await page.evaluate(() => ((window as any).__sameDocument = true));

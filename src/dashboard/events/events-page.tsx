@@ -104,8 +104,11 @@ export function EventsPage(d: ViewerData) {
       <p id="live-summary" class="visually-hidden" aria-live="polite" data-testid="live-summary">
         {summaryLine(d)}
       </p>
-      <div id="results">
-        <Results {...d} />
+      <div class="results-and-panel">
+        <div id="results">
+          <Results {...d} />
+        </div>
+        <aside id="panel" class="side-panel" aria-label="Event detail" hidden data-testid="side-panel"></aside>
       </div>
     </>
   );
@@ -145,6 +148,9 @@ function ViewMenu() {
       </fieldset>
       <label>
         <input type="checkbox" data-density="compact" /> Compact rows
+      </label>{' '}
+      <label>
+        <input type="checkbox" data-panel-mode="on" data-testid="panel-mode" /> Open events in a side panel
       </label>
     </details>
   );

@@ -98,5 +98,6 @@ events.get('/:eid', requireSession, async (c) => {
   // Back to the list the person came from (with its filters), when they came from it.
   const from = referer ? URL.parse(referer, c.req.url) : null;
   const back = from && from.origin === new URL(c.req.url).origin && from.pathname === list ? from.pathname + from.search : list;
+  if (wantsFragment(c)) return sendFragment(c, <EventDetail event={event} now={c.var.now()} backHref={back} panel />);
   return sendSectionPage(c, ctx, 'events', event.action, <EventDetail event={event} now={c.var.now()} backHref={back} />);
 });
