@@ -333,16 +333,19 @@ describe('narrowing down and daily use', () => {
     await page.goto(DAILY);
     await page.click('[data-testid=load-more]');
     await page.waitForFunction(() => document.querySelectorAll('tr[data-event-id]').length > 50);
-    const loaded = await rows().count();
-    const row = rows().nth(loaded - 5);
+    const row = rows().nth(60);
     await row.scrollIntoViewIfNeeded();
+    // Scrolling may bring the next "load more" into view (it loads on sight): let it settle.
+    await page.waitForLoadState('networkidle');
+    await page.waitForTimeout(300);
+    const loaded = await rows().count();
     const y = await page.evaluate(() => scrollY);
     expect(y).toBeGreaterThan(500);
     await row.locator('a.row-link').click();
     await page.waitForSelector('[data-testid=event-detail]');
     await page.goBack();
     await page.waitForFunction((n) => document.querySelectorAll('tr[data-event-id]').length === n, loaded);
-    expect(Math.abs((await page.evaluate(() => scrollY)) - y)).toBeLessThan(50);
+    await page.waitForFunction((target) => Math.abs(scrollY - target) < 50, y);
   });
 
   it('the detail can open as a side panel, with j/k for next/previous and Esc to close', async () => {
