@@ -291,6 +291,25 @@ describe('narrowing down and daily use', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'click-to-filter.png') });
   });
 
+  it('the actor filter suggests actors from a name or email prefix, and filters on the one chosen', async () => {
+    await page.goto(DAILY);
+    const before = page.url();
+    await page.locator('[data-testid=actor]').pressSequentially('Clar', { delay: 30 });
+    await page.waitForFunction(() => document.querySelectorAll('#actor-suggestions option').length > 0);
+    const options = await page.$$eval('#actor-suggestions option', (os) => os.map((o) => [(o as HTMLOptionElement).value, o.textContent]));
+    expect(options.some(([value, label]) => value!.startsWith('clarence') && label!.includes('Clarence'))).toBe(true);
+    // Typing did not search (no empty list flashed for "Clar").
+    expect(page.url()).toBe(before);
+    const email = options.find(([value]) => value!.startsWith('clarence'))![0]!;
+    await page.fill('[data-testid=actor]', email);
+    await page.press('[data-testid=actor]', 'Enter');
+    await page.waitForURL((u) => u.searchParams.get('actor') === email);
+    const names = await page.locator('tr[data-event-id] td.actor [data-filter=actor]').allInnerTexts();
+    expect(names.length).toBeGreaterThan(0);
+    for (const n of names) expect(n).toContain('Clarence');
+    await page.screenshot({ path: join(ARTIFACTS, 'actor-filter.png') });
+  });
+
   it('the detail offers the same filters', async () => {
     await page.goto(EVENTS);
     await rows().first().locator('a.row-link').click();
