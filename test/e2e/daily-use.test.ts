@@ -167,6 +167,18 @@ describe('time, in the viewer\'s own zone', () => {
     expect(await probeRow().count()).toBe(0);
   });
 
+  it('From/To can be typed with the keyboard alone', async () => {
+    await tz.goto(`${EVENTS}?q=tzprobe`);
+    await tz.focus('[data-testid=from]');
+    // en-US segments: month, day, year (up to six digits, so → moves on), hour, minute, AM/PM.
+    await tz.keyboard.type('11202026');
+    await tz.keyboard.press('ArrowRight');
+    await tz.keyboard.type('0329P');
+    await tz.keyboard.press('Tab');
+    await tz.waitForURL((u) => u.searchParams.get('from') === '2026-11-20T15:29' && u.searchParams.get('range') === 'custom');
+    expect(await probeRow().count()).toBe(1);
+  });
+
   it('one switch shows every time in UTC, and back', async () => {
     await tz.goto(`${EVENTS}?q=tzprobe`);
     await tz.click('[data-testid=time-switch]');
