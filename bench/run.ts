@@ -352,7 +352,7 @@ try {
 // ---- 4: count what arrived ----
 const check = core.openRaw(dbFile);
 const arrived = check.sqlite
-  .prepare(`SELECT count(*) AS n, count(DISTINCT json_extract(data, '$.metadata.bench_seq')) AS distinct_n FROM events WHERE project_id = 'proj_demo' AND json_extract(data, '$.metadata.bench_seq') IS NOT NULL`)
+  .prepare(`SELECT count(*) AS n, count(DISTINCT json_extract(raw, '$.metadata.bench_seq')) AS distinct_n FROM events WHERE project_id = 'proj_demo' AND json_extract(raw, '$.metadata.bench_seq') IS NOT NULL`)
   .get() as { n: number; distinct_n: number };
 check.sqlite.close();
 const lost = (results.sent as number) - arrived.distinct_n;

@@ -38,7 +38,6 @@ interface PreparedRow {
 function prepareRow(e: NewEvent, id: string, projectId: string, receivedAt: number): PreparedRow {
   const full: AuditEvent = { ...e, id, projectId, receivedAt };
   const f = ftsRow(full);
-  const data = { actor: e.actor, targets: e.targets, context: e.context, metadata: e.metadata };
   const row = {
     id,
     o: e.organizationId,
@@ -46,14 +45,10 @@ function prepareRow(e: NewEvent, id: string, projectId: string, receivedAt: numb
     at: e.actionType,
     ai: e.actor.id,
     an: e.actor.name,
-    aty: e.actor.type,
     ae: e.actor.email,
-    l: e.context.location,
-    ua: e.context.userAgent,
     oc: e.occurredAt,
     v: e.version,
     s: e.source,
-    d: JSON.stringify(data),
     r: e.raw,
     f: FTS_COLUMNS.map((col) => f[col]),
     w: rowTerms(f),
@@ -137,11 +132,12 @@ export function writeStatements(db: Db, plan: WritePlan): D1PreparedStatement[] 
   }
   for (const chunk of plan.chunks) {
     statements.push(
+      // The event once: `raw` plus the columns filters use. `data`, `location` (NOT NULL) are
+      // written empty, `actor_type` and `user_agent` NULL: they are read from `raw` (see rows.ts).
       statement(db, sql`INSERT INTO events (id, project_id, organization_id, action, action_type, actor_id, actor_name,
-          actor_type, actor_email, location, user_agent, occurred_at, received_at, version, source, data, raw)
+          actor_email, location, occurred_at, received_at, version, source, data, raw)
         SELECT j.value ->> 'id', ${projectId}, j.value ->> 'o', j.value ->> 'a', j.value ->> 'at', j.value ->> 'ai',
-          j.value ->> 'an', j.value ->> 'aty', j.value ->> 'ae', j.value ->> 'l', j.value ->> 'ua', j.value ->> 'oc',
-          ${now}, j.value ->> 'v', j.value ->> 's', j.value ->> 'd', j.value ->> 'r'
+          j.value ->> 'an', j.value ->> 'ae', '', j.value ->> 'oc', ${now}, j.value ->> 'v', j.value ->> 's', '', j.value ->> 'r'
         FROM json_each(${chunk}) AS j${owns}`),
       statement(db, sql`INSERT INTO search_fts (rowid, ${sql.raw(FTS_COLUMNS.join(', '))})
         SELECT e.seq, ${sql.raw(FTS_COLUMNS.map((_, i) => `j.value ->> '$.f[${i}]'`).join(', '))}
@@ -199,7 +195,7 @@ export async function purgeExpiredIdempotencyKeys(db: Db, now: number, max = 500
 export async function getEvent(db: Db, projectId: string, id: string): Promise<AuditEvent | null> {
   if (!EVENT_ID_PATTERN.test(id)) return null;
   const [row] = await db
-    .select({ ...listColumns, raw: events.raw })
+    .select(listColumns)
     .from(events)
     .where(and(eq(events.id, id), eq(events.projectId, projectId)))
     .limit(1);

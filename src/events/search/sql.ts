@@ -4,6 +4,11 @@ import { and, eq, gt, gte, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import { events } from '../schema';
 import type { EventField, Filter, Scope, SearchTable, TargetField } from './plan';
 
+/**
+ * What each filter compares with. The actor type and the location are stored only in
+ * `raw` (legacy events have no actor type; their location is top-level, an Audit Logs
+ * event's is in `context`): no index serves them, the project/time index bounds the scan.
+ */
 const COLUMN = {
   organizationId: events.organizationId,
   action: events.action,
@@ -11,8 +16,8 @@ const COLUMN = {
   actorId: events.actorId,
   actorName: events.actorName,
   actorEmail: events.actorEmail,
-  actorType: events.actorType,
-  location: events.location,
+  actorType: sql`(${events.raw} ->> '$.actor.type')`,
+  location: sql`coalesce(${events.raw} ->> '$.context.location', ${events.raw} ->> '$.location')`,
   id: events.id,
 } satisfies Record<EventField, unknown>;
 
