@@ -4,7 +4,7 @@
 import { ACTION_PATTERN } from '../limits';
 import { looksLikeEmail, type ActionType } from '../model';
 import { PRIMARY_COLUMNS, legacyOrgToken, legacyProjectToken, orgToken, projectTag } from './fts';
-import { hasPlainTerms, matchExpressions, parseSearch, prefixKey, type FtsTerm, type IndexDialect, type PrefixCompletions } from './language';
+import { hasPlainTerms, matchExpressions, parseSearch, type FtsTerm, type IndexDialect, type PrefixCompletions, type PrefixSlot } from './language';
 
 export interface TimeRange {
   gt?: number;
@@ -75,6 +75,8 @@ export interface Scope {
   match: string | null;
   /** The FTS5 expression that must not match, or null. */
   exclude: string | null;
+  /** Prefixes in `match`/`exclude` whose completions the statement reads from search_vocab. */
+  slots: PrefixSlot[];
   strategy: Strategy;
   /** The FTS5 table `match` and `exclude` are written for. */
   index: SearchTable;
@@ -93,8 +95,9 @@ export type Strategy = 'time' | 'window' | 'relevance';
 export type SearchTable = 'search_fts' | 'events_fts';
 
 /**
- * What the planner knows of the index: which table is live, and for the tagged one the
- * whole-term completions of each prefix (from search_vocab; null: too many to list).
+ * What the planner knows of the index: which table is live, and for the tagged one
+ * optionally the whole-term completions of each prefix (null: too many to list). Without
+ * them (what listEvents does) each prefix is a slot the query's statement fills itself.
  */
 export interface IndexInfo {
   table: SearchTable;
@@ -162,13 +165,6 @@ function strategyFor(q: EventQuery, match: string | null): Strategy {
   return 'time';
 }
 
-/** The tagged prefixes a query's search will expand (their completions come from search_vocab). */
-export function prefixLookups(q: EventQuery, now: number): string[] {
-  if (q.search === undefined) return [];
-  const tag = projectTag(q.projectId);
-  return [...new Set(parseSearch(q.search, now).terms.map((t) => prefixKey(tag, t)).filter((k): k is string => k !== null))];
-}
-
 function scope(q: EventQuery, now: number, knownActions: readonly string[], primary: boolean, index: IndexInfo): Scope {
   const filters = queryFilters(q);
   const parsed = parseSearch(q.search ?? '', now);
@@ -196,8 +192,10 @@ function scope(q: EventQuery, now: number, knownActions: readonly string[], prim
 
   const legacy = index.table === 'events_fts';
   const tag = projectTag(q.projectId);
-  const dialect: IndexDialect = legacy ? { kind: 'legacy' } : { kind: 'tagged', tag, completions: index.completions ?? {} };
-  let { include, exclude } = matchExpressions({ ...parsed, terms }, primary ? PRIMARY_COLUMNS : null, dialect);
+  const dialect: IndexDialect = legacy ? { kind: 'legacy' } : { kind: 'tagged', tag, completions: index.completions };
+  const expressions = matchExpressions({ ...parsed, terms }, primary ? PRIMARY_COLUMNS : null, dialect);
+  let { include } = expressions;
+  const { exclude, slots } = expressions;
   if (include !== null) {
     // An organization filter joins the text search inside the index (see orgToken). In the
     // tagged index every token is this project's already; the old one ANDs the project's token.
@@ -207,7 +205,7 @@ function scope(q: EventQuery, now: number, knownActions: readonly string[], prim
     }
     if (legacy) include = `(${include}) AND {org} : "${legacyProjectToken(q.projectId)}"`;
   }
-  return { filters, match: include, exclude, strategy: strategyFor(q, include), index: index.table };
+  return { filters, match: include, exclude, slots, strategy: strategyFor(q, include), index: index.table };
 }
 
 /**
@@ -219,7 +217,7 @@ export function planQuery(q: EventQuery, now: number, knownActions: readonly str
   const searching = q.search !== undefined && q.search.trim() !== '';
   const primary: Scope = searching
     ? scope(q, now, knownActions, true, index)
-    : { filters: queryFilters(q), match: null, exclude: null, strategy: 'time', index: index.table };
+    : { filters: queryFilters(q), match: null, exclude: null, slots: [], strategy: 'time', index: index.table };
   const fallback = searching && hasPlainTerms(parseSearch(q.search!, now)) ? scope(q, now, knownActions, false, index) : null;
   return {
     projectId: q.projectId,

@@ -2,6 +2,8 @@
 // builds its WHERE clause here, so each filter has one rendering.
 import { and, eq, gt, gte, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import { events } from '../schema';
+import { completionsSql } from './index-state';
+import type { PrefixSlot } from './language';
 import type { EventField, Filter, Scope, SearchTable, TargetField } from './plan';
 
 /**
@@ -63,16 +65,26 @@ export function filterConditions(projectId: string, scope: Scope): SQL[] {
 /** The FTS5 table as an SQL identifier (one of two fixed names, never user input). */
 export const ftsTable = (table: SearchTable): SQL => sql.raw(table === 'events_fts' ? 'events_fts' : 'search_fts');
 
+/**
+ * An FTS expression as the MATCH operand: bound as is, or with each prefix slot it holds
+ * replaced by its completions, read from search_vocab inside the same statement.
+ */
+export function matchValue(expression: string, slots: readonly PrefixSlot[]): SQL {
+  let value = sql`${expression}`;
+  for (const slot of slots) if (expression.includes(slot.mark)) value = sql`replace(${value}, ${slot.mark}, ${completionsSql(slot)})`;
+  return value;
+}
+
 /** "Matches this FTS expression", as a condition on `events`. */
-export const matchCondition = (table: SearchTable, expression: string): SQL =>
-  sql`${events.seq} IN (SELECT rowid FROM ${ftsTable(table)} WHERE ${ftsTable(table)} MATCH ${expression})`;
+export const matchCondition = (scope: Pick<Scope, 'index' | 'slots'>, expression: string): SQL =>
+  sql`${events.seq} IN (SELECT rowid FROM ${ftsTable(scope.index)} WHERE ${ftsTable(scope.index)} MATCH ${matchValue(expression, scope.slots)})`;
 
 /** Everything a scope requires of an event: filters, words, and excluded words. */
 export function scopeConditions(projectId: string, scope: Scope): SQL[] {
   const c = filterConditions(projectId, scope);
   const fts = ftsTable(scope.index);
-  if (scope.match !== null) c.push(matchCondition(scope.index, scope.match));
-  if (scope.exclude !== null) c.push(sql`${events.seq} NOT IN (SELECT rowid FROM ${fts} WHERE ${fts} MATCH ${scope.exclude})`);
+  if (scope.match !== null) c.push(matchCondition(scope, scope.match));
+  if (scope.exclude !== null) c.push(sql`${events.seq} NOT IN (SELECT rowid FROM ${fts} WHERE ${fts} MATCH ${matchValue(scope.exclude, scope.slots)})`);
   return c;
 }
 
