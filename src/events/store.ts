@@ -8,6 +8,7 @@ import type { AuditEvent, NewEvent } from './model';
 import { listColumns, toEvent } from './rows';
 import { events } from './schema';
 import { FTS_COLUMNS, ftsRow, legacyProjectToken, projectTag, rowTerms } from './search/fts';
+import { notePhase, oldIndexMayBeWritten } from './search/index-state';
 
 export type { Db };
 
@@ -57,20 +58,27 @@ function prepareRow(e: NewEvent, id: string, projectId: string, receivedAt: numb
   return { id, json: JSON.stringify(row) };
 }
 
-function chunkRows(rows: PreparedRow[]): string[] {
-  const chunks: string[] = [];
-  let current: string[] = [];
+/** Prepared rows as a JSON array, and the id of its first row. */
+export interface RowChunk {
+  json: string;
+  firstId: string;
+}
+
+function chunkRows(rows: PreparedRow[]): RowChunk[] {
+  const chunks: RowChunk[] = [];
+  let current: PreparedRow[] = [];
   let size = 2;
+  const flush = () => chunks.push({ json: `[${current.map((r) => r.json).join(',')}]`, firstId: current[0].id });
   for (const r of rows) {
     if (current.length > 0 && size + r.json.length + 1 > CHUNK_BYTES) {
-      chunks.push(`[${current.join(',')}]`);
+      flush();
       current = [];
       size = 2;
     }
-    current.push(r.json);
+    current.push(r);
     size += r.json.length + 1;
   }
-  if (current.length > 0) chunks.push(`[${current.join(',')}]`);
+  if (current.length > 0) flush();
   return chunks;
 }
 
@@ -94,7 +102,7 @@ export interface WritePlan {
   idempotency?: IdempotencyClaim;
   ids: string[];
   /** JSON arrays of prepared rows, each under CHUNK_BYTES. */
-  chunks: string[];
+  chunks: RowChunk[];
   response: StoredResponse;
 }
 
@@ -130,7 +138,13 @@ export function writeStatements(db: Db, plan: WritePlan): D1PreparedStatement[] 
         RETURNING owner`),
     );
   }
-  for (const chunk of plan.chunks) {
+  const sink = oldIndexMayBeWritten();
+  for (const { json: chunk, firstId } of plan.chunks) {
+    // The chunk's events get consecutive seqs in array order (one INSERT … SELECT in one
+    // transaction, each row max(seq) + 1), so the index rows find their event's seq as the
+    // first event's seq plus the array position: one id lookup per statement instead of
+    // one per row. No first event (the idempotency claim is another request's): no rows.
+    const base = sql`(SELECT seq AS base FROM events WHERE id = ${firstId}) AS b`;
     statements.push(
       // The event once: `raw` plus the columns filters use. `data`, `location` (NOT NULL) are
       // written empty, `actor_type` and `user_agent` NULL: they are read from `raw` (see rows.ts).
@@ -140,20 +154,28 @@ export function writeStatements(db: Db, plan: WritePlan): D1PreparedStatement[] 
           j.value ->> 'an', j.value ->> 'ae', '', j.value ->> 'oc', ${now}, j.value ->> 'v', j.value ->> 's', '', j.value ->> 'r'
         FROM json_each(${chunk}) AS j${owns}`),
       statement(db, sql`INSERT INTO search_fts (rowid, ${sql.raw(FTS_COLUMNS.join(', '))})
-        SELECT e.seq, ${sql.raw(FTS_COLUMNS.map((_, i) => `j.value ->> '$.f[${i}]'`).join(', '))}
-        FROM json_each(${chunk}) AS j JOIN events AS e ON e.id = j.value ->> 'id'`),
+        SELECT b.base + j.key, ${sql.raw(FTS_COLUMNS.map((_, i) => `j.value ->> '$.f[${i}]'`).join(', '))}
+        FROM ${base}, json_each(${chunk}) AS j`),
       statement(db, sql`INSERT OR IGNORE INTO search_vocab (term)
-        SELECT DISTINCT w.value FROM json_each(${chunk}) AS j, json_each(j.value, '$.w') AS w`),
-      // The old index, while its replacement is being backfilled (the view's trigger decides).
-      statement(db, sql`INSERT INTO events_fts_sink (seq, tag, project_token, ${sql.raw(FTS_COLUMNS.join(', '))})
-        SELECT e.seq, ${`${projectTag(projectId)}_`}, ${legacyProjectToken(projectId)},
-          ${sql.raw(FTS_COLUMNS.map((_, i) => `j.value ->> '$.f[${i}]'`).join(', '))}
-        FROM json_each(${chunk}) AS j JOIN events AS e ON e.id = j.value ->> 'id'`),
+        SELECT DISTINCT w.value FROM ${base}, json_each(${chunk}) AS j, json_each(j.value, '$.w') AS w`),
       statement(db, sql`INSERT INTO event_targets (project_id, target_id, target_type, target_name, event_seq, position)
-        SELECT ${projectId}, t.value ->> 'id', t.value ->> 'type', t.value ->> 'name', e.seq, t.key
-        FROM json_each(${chunk}) AS j JOIN events AS e ON e.id = j.value ->> 'id', json_each(j.value, '$.t') AS t`),
+        SELECT ${projectId}, t.value ->> 'id', t.value ->> 'type', t.value ->> 'name', b.base + j.key, t.key
+        FROM ${base}, json_each(${chunk}) AS j, json_each(j.value, '$.t') AS t`),
     );
+    if (sink) {
+      // The old index, while its replacement is being backfilled (a constant condition:
+      // SQLite checks it once, before reading the chunk).
+      statements.push(
+        statement(db, sql`INSERT INTO events_fts_sink (seq, tag, project_token, ${sql.raw(FTS_COLUMNS.join(', '))})
+          SELECT b.base + j.key, ${`${projectTag(projectId)}_`}, ${legacyProjectToken(projectId)},
+            ${sql.raw(FTS_COLUMNS.map((_, i) => `j.value ->> '$.f[${i}]'`).join(', '))}
+          FROM ${base}, json_each(${chunk}) AS j
+          WHERE (SELECT phase FROM search_state WHERE id = 1) = 'backfill'`),
+      );
+    }
   }
+  // Until this isolate knows the old index is retired, the batch also asks (no round trip of its own).
+  if (sink) statements.push(statement(db, sql`SELECT phase AS searchPhase FROM search_state WHERE id = 1`));
   return statements;
 }
 
@@ -163,6 +185,7 @@ export function writeStatements(db: Db, plan: WritePlan): D1PreparedStatement[] 
  */
 export async function settleWrite(db: Db, plan: WritePlan, results: D1Result[]): Promise<WriteResult> {
   const { projectId, idempotency, ids, response } = plan;
+  notePhase((results[results.length - 1]?.results[0] as { searchPhase?: string } | undefined)?.searchPhase);
   // The claim statement returns a row only when this request inserted (or took over) the claim.
   if (!idempotency || results[0].results.length > 0) return { replayed: false, ids, response };
   const holder = await db.get<{ owner: string; fingerprint: string; status: number; response: string } | undefined>(

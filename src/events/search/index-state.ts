@@ -23,6 +23,17 @@ export async function searchPhase(db: Db): Promise<SearchPhase> {
   return row?.phase ?? 'ready';
 }
 
+/**
+ * True while this isolate has not seen the old index retired: writes then still send their
+ * rows to events_fts_sink (its trigger decides), and ask for the phase inside their batch.
+ */
+export const oldIndexMayBeWritten = (): boolean => !newIndexLive;
+
+/** A write batch's answer to its phase question (see store.ts): the move only goes forward. */
+export function notePhase(phase: string | undefined): void {
+  if (phase === 'ready' || phase === 'done') newIndexLive = true;
+}
+
 /** The table searches read: the old one until the backfill is complete. */
 export async function liveSearchTable(db: Db): Promise<SearchTable> {
   if (newIndexLive) return 'search_fts';

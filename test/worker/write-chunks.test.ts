@@ -1,0 +1,45 @@
+// A write's index rows find their event's seq from the chunk's first event plus the array
+// position (src/events/store.ts): a batch large enough to span several chunks, among
+// other writes, must give every event its own search row and target rows.
+import { env } from 'cloudflare:workers';
+import { drizzle } from 'drizzle-orm/d1';
+import { describe, expect, it } from 'vitest';
+import { listEvents } from '../../src/events/list';
+import { auditLogBody, call } from './helpers';
+
+const word = (i: number) => `chunkword${i.toString(36)}q`;
+
+describe('index rows of a write that spans several chunks', () => {
+  it('every event is found by its own word and target, in a batch of several 512 KB chunks', async () => {
+    await call('POST', '/audit_logs/events', { body: auditLogBody() }); // rows before, so seqs do not start at 1
+    const padding = { a: 'p'.repeat(500), b: 'q'.repeat(500), c: 'r'.repeat(300) };
+    const events = Array.from({ length: 1000 }, (_, i) =>
+      auditLogBody({
+        actor: { id: `user_${i}`, type: 'user', name: `Chunk ${word(i)}` },
+        targets: [{ id: `tgt_${i}`, type: 'document' }, { id: `tgt_${i}_b`, type: 'page' }],
+        metadata: padding,
+      }),
+    );
+    const r = await call('POST', '/audit_logs/events/batch', { body: { events } });
+    expect(r.status, r.text.slice(0, 300)).toBe(200);
+    const ids: string[] = r.body.ids ?? r.body.data?.map((e: { id: string }) => e.id);
+    expect(ids).toHaveLength(1000);
+
+    // More than two chunks of JSON went into this write.
+    const bytes = await env.DB.prepare(`SELECT sum(length(raw)) AS n FROM events WHERE id IN (SELECT value FROM json_each(?))`).bind(JSON.stringify(ids)).first<{ n: number }>();
+    expect(bytes!.n).toBeGreaterThan(2 * 512 * 1024);
+
+    // Every target row belongs to the event whose raw names it.
+    const targets = await env.DB.prepare(
+      `SELECT count(*) AS n, sum(t.target_id = e.raw ->> ('$.targets[' || t.position || '].id')) AS right
+       FROM event_targets AS t JOIN events AS e ON e.seq = t.event_seq WHERE e.id IN (SELECT value FROM json_each(?))`,
+    ).bind(JSON.stringify(ids)).first<{ n: number; right: number }>();
+    expect(targets).toEqual({ n: 2000, right: 2000 });
+
+    // Every search row belongs to its event: each word finds exactly its own event.
+    for (let i = 0; i < 1000; i += 7) {
+      const page = await listEvents(drizzle(env.DB), { projectId: 'proj_default', search: `${word(i)} `, order: 'desc', limit: 5 });
+      expect(page.events.map((e) => e.id), word(i)).toEqual([ids[i]]);
+    }
+  });
+});
