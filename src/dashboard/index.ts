@@ -6,6 +6,7 @@ import type { AppEnv } from '../context';
 import { actions } from './actions';
 import { events } from './events';
 import { keys } from './keys';
+import { preferences } from './preferences';
 import { projects } from './projects';
 import { session } from './session';
 import { usage } from './usage';
@@ -16,6 +17,7 @@ export const dashboard = new Hono<AppEnv>();
 
 dashboard.route('/', session);
 dashboard.route('/', projects);
+dashboard.route('/preferences', preferences);
 dashboard.route('/projects/:pid/events', events);
 dashboard.route('/projects/:pid/actions', actions);
 dashboard.route('/projects/:pid/keys', keys);
