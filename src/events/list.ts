@@ -36,7 +36,9 @@ async function planFor(db: Db, query: EventQuery): Promise<Plan> {
   const now = query.now ?? Date.now();
   const known = await knownActions(db, query.projectId, actionCandidates(query.search, now), now);
   const searching = query.search !== undefined && query.search.trim() !== '';
-  const table = searching ? await liveSearchTable(db) : 'search_fts';
+  // Target filters find their candidates through the index too.
+  const targets = [query.targetIds, query.targetNames, query.targetTypes].some((v) => v !== undefined && v.length > 0);
+  const table = searching || targets ? await liveSearchTable(db) : 'search_fts';
   // Prefix completions are read by the page's own statement (plan slots): one round trip.
   return planQuery(query, now, known, { table });
 }

@@ -1,5 +1,5 @@
 // Event storage in D1: the atomic write (events + search index rows and vocabulary +
-// targets + idempotency claim in one batch), and reading one event back. Lists and search: list.ts.
+// idempotency claim in one batch), and reading one event back. Lists and search: list.ts.
 import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { batch, statement, type Db } from '../lib/db';
 import { EVENT_ID_PATTERN, newId } from '../lib/ids';
@@ -53,7 +53,6 @@ function prepareRow(e: NewEvent, id: string, projectId: string, receivedAt: numb
     r: e.raw,
     f: FTS_COLUMNS.map((col) => f[col]),
     w: rowTerms(f),
-    t: e.targets.map((t) => ({ id: t.id, type: t.type, name: t.name })),
   };
   return { id, json: JSON.stringify(row) };
 }
@@ -158,9 +157,6 @@ export function writeStatements(db: Db, plan: WritePlan): D1PreparedStatement[] 
         FROM ${base}, json_each(${chunk}) AS j`),
       statement(db, sql`INSERT OR IGNORE INTO search_vocab (term)
         SELECT DISTINCT w.value FROM ${base}, json_each(${chunk}) AS j, json_each(j.value, '$.w') AS w`),
-      statement(db, sql`INSERT INTO event_targets (project_id, target_id, target_type, target_name, event_seq, position)
-        SELECT ${projectId}, t.value ->> 'id', t.value ->> 'type', t.value ->> 'name', b.base + j.key, t.key
-        FROM ${base}, json_each(${chunk}) AS j, json_each(j.value, '$.t') AS t`),
     );
     if (sink) {
       // The old index, while its replacement is being backfilled (a constant condition:

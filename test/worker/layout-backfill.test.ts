@@ -10,6 +10,7 @@ import { parseAuditLogEvent, toAuditLogEvent } from '../../src/api/wire/audit-lo
 import { parseLegacyEvent, toLegacyEvent } from '../../src/api/wire/legacy';
 import { backfillLayout, LAYOUT_CHUNK_EVENTS } from '../../src/events/layout-backfill';
 import { listEvents } from '../../src/events/list';
+import { FTS_COLUMNS, ftsRow } from '../../src/events/search/fts';
 import type { AuditEvent, NewEvent } from '../../src/events/model';
 import { newId } from '../../src/lib/ids';
 import { auditLogCase, legacyCase, toJson } from './fuzz-support';
@@ -39,13 +40,15 @@ function samples(): NewEvent[] {
   return out;
 }
 
-/** Writes events with the landed INSERT (src/events/store.ts before 0005), verbatim columns. */
+/** Writes events with the landed SQL (src/events/store.ts before 0005): its columns, search row and target rows. */
 async function writeLanded(list: NewEvent[]): Promise<AuditEvent[]> {
   const written: AuditEvent[] = [];
   const statements: D1PreparedStatement[] = [];
   for (const e of list) {
     const id = newId('event', NOW);
-    written.push({ ...e, id, projectId: PROJECT, receivedAt: NOW });
+    const full: AuditEvent = { ...e, id, projectId: PROJECT, receivedAt: NOW };
+    written.push(full);
+    const f = ftsRow(full);
     const data = JSON.stringify({ actor: e.actor, targets: e.targets, context: e.context, metadata: e.metadata });
     statements.push(
       env.DB.prepare(
@@ -53,6 +56,15 @@ async function writeLanded(list: NewEvent[]): Promise<AuditEvent[]> {
           location, user_agent, occurred_at, received_at, version, source, data, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).bind(id, PROJECT, e.organizationId, e.action, e.actionType, e.actor.id, e.actor.name, e.actor.type, e.actor.email,
         e.context.location, e.context.userAgent, e.occurredAt, NOW, e.version, e.source, data, e.raw),
+      env.DB.prepare(
+        `INSERT INTO search_fts (rowid, ${FTS_COLUMNS.join(', ')}) SELECT seq, ${FTS_COLUMNS.map(() => '?').join(', ')} FROM events WHERE id = ?`,
+      ).bind(...FTS_COLUMNS.map((c) => f[c]), id),
+      ...e.targets.map((t, i) =>
+        env.DB.prepare(
+          `INSERT INTO event_targets (project_id, target_id, target_type, target_name, event_seq, position)
+           SELECT ?, ?, ?, ?, seq, ? FROM events WHERE id = ?`,
+        ).bind(PROJECT, t.id, t.type, t.name, i, id),
+      ),
     );
   }
   for (let i = 0; i < statements.length; i += 100) await env.DB.batch(statements.slice(i, i + 100));
@@ -87,12 +99,15 @@ async function expectAnswers(expected: Map<string, { legacy: string; auditLogs: 
   }
 }
 
-/** Ids found by the filters that now read `raw` (location, actor type), every page. */
+/** Ids found by the filters that now read `raw` (location, actor type, targets), every page. */
 async function filtered(written: AuditEvent[]): Promise<string[][]> {
   const queries = [
     { locations: [written[0].context.location, written[450].context.location] },
     { actorTypes: [written[400].actor.type!] },
     { locations: [written[500].context.location], actorTypes: [written[500].actor.type!] },
+    { targetIds: [written[1].targets[0].id, written[520].targets[0]?.id ?? 'none'] },
+    { targetNames: [written[2].targets[0].name!] },
+    { targetTypes: [written[530].targets[0]?.type ?? 'none'] },
   ];
   const out: string[][] = [];
   for (const q of queries) {
@@ -137,6 +152,12 @@ describe('the move to the lean row on a database written with the landed SQL', {
     expect([...filters[1]].sort()).toEqual(want((e) => e.actor.type === written[400].actor.type));
     expect(filters[1].length).toBeGreaterThan(0);
     expect(written[0].actor.type).toBeNull(); // legacy events have no actor type
+    const anyTarget = (field: 'id' | 'name' | 'type', values: (string | null | undefined)[]) =>
+      want((e) => e.targets.some((t) => values.includes(t[field])));
+    expect([...filters[3]].sort()).toEqual(anyTarget('id', [written[1].targets[0].id, written[520].targets[0]?.id]));
+    expect([...filters[4]].sort()).toEqual(anyTarget('name', [written[2].targets[0].name]));
+    expect([...filters[5]].sort()).toEqual(anyTarget('type', [written[530].targets[0]?.type]));
+    expect(filters[3].length).toBeGreaterThan(0);
   });
 
   it('events written now are lean from the start', async () => {
@@ -162,11 +183,12 @@ describe('the move to the lean row on a database written with the landed SQL', {
 
   it('finishes, and every event still reads back byte-identical; the filters find the same events', async () => {
     let r = await backfillLayout(db(), { chunks: 1 });
-    for (let i = 0; i < 5 && !r.done; i++) r = await backfillLayout(db(), { chunks: 1 });
+    for (let i = 0; i < 10 && !r.done; i++) r = await backfillLayout(db(), { chunks: 1 });
     expect(r.done).toBe(true);
     expect(await fat()).toBe(0);
+    expect((await env.DB.prepare('SELECT count(*) AS n FROM event_targets').first<{ n: number }>())!.n).toBe(0);
     await expectAnswers(answers);
     expect(await filtered(written)).toEqual(filters);
-    expect(await backfillLayout(db())).toEqual({ done: true, moved: 0, below: 0 });
+    expect(await backfillLayout(db())).toEqual({ done: true, moved: 0, targetsDeleted: 0, below: 0 });
   });
 });

@@ -286,5 +286,14 @@ export function matchExpressions(
   };
 }
 
+/**
+ * A whole phrase aimed at some columns (a filter's candidates, confirmed against the
+ * stored event elsewhere); null when the text has no word the index could hold.
+ */
+export function columnPhrase(phrase: string, columns: string, dialect: IndexDialect): string | null {
+  if (searchWords(phrase).length === 0) return null;
+  return termExpression({ phrase, prefix: false, columns, negated: false, plain: false }, null, dialect, []);
+}
+
 /** True when some plain word could also match in metadata (so the fallback is worth a try). */
 export const hasPlainTerms = (p: ParsedSearch) => p.terms.some((t) => t.plain && !t.negated);

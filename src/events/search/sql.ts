@@ -23,7 +23,12 @@ const COLUMN = {
   id: events.id,
 } satisfies Record<EventField, unknown>;
 
-const TARGET_COLUMN: Record<TargetField, string> = { targetId: 'target_id', targetName: 'target_name', targetType: 'target_type' };
+/** Where a target field is in the stored event: each of an Audit Logs event's `targets`, a legacy event's own field. */
+const TARGET_FIELD: Record<TargetField, { key: string; legacy: string | null }> = {
+  targetId: { key: 'id', legacy: 'target_id' },
+  targetName: { key: 'name', legacy: 'target_name' },
+  targetType: { key: 'type', legacy: null },
+};
 
 /** The smallest string greater than every string that starts with `prefix` (actions are ASCII). */
 export function prefixEnd(prefix: string): string {
@@ -40,14 +45,22 @@ function valueList(values: string[]): SQL {
   return sql`(SELECT value FROM json_each(${JSON.stringify(values)}))`;
 }
 
-function filterCondition(projectId: string, f: Filter): SQL {
+/** Some target's field is one of the values, exactly, as the event was sent. */
+function targetCondition(scope: Pick<Scope, 'index' | 'slots'>, f: Extract<Filter, { kind: 'target' }>): SQL {
+  const { key, legacy } = TARGET_FIELD[f.field];
+  const inStored = sql`EXISTS (SELECT 1 FROM json_each(${events.raw}, '$.targets') AS t WHERE t.value ->> ${key} IN ${valueList(f.values)})`;
+  const exact = legacy === null ? inStored : sql`(${inStored} OR ${events.raw} ->> ${legacy} IN ${valueList(f.values)})`;
+  return f.match === null ? exact : sql`(${matchCondition(scope, f.match)} AND ${exact})`;
+}
+
+function filterCondition(scope: Pick<Scope, 'index' | 'slots'>, f: Filter): SQL {
   switch (f.kind) {
     case 'in':
       return sql`${COLUMN[f.field]} IN ${valueList(f.values)}`;
     case 'notIn':
       return sql`${COLUMN[f.field]} NOT IN ${valueList(f.values)}`;
     case 'target':
-      return sql`${events.seq} IN (SELECT event_seq FROM event_targets WHERE project_id = ${projectId} AND ${sql.raw(TARGET_COLUMN[f.field])} IN ${valueList(f.values)})`;
+      return targetCondition(scope, f);
     case 'prefix':
       return or(...f.prefixes.map((p) => and(gte(events.action, p), lt(events.action, prefixEnd(p)))))!;
     case 'time': {
@@ -59,7 +72,7 @@ function filterCondition(projectId: string, f: Filter): SQL {
 
 /** The project and every filter of a scope (not its words). */
 export function filterConditions(projectId: string, scope: Scope): SQL[] {
-  return [eq(events.projectId, projectId), ...scope.filters.map((f) => filterCondition(projectId, f))];
+  return [eq(events.projectId, projectId), ...scope.filters.map((f) => filterCondition(scope, f))];
 }
 
 /** The FTS5 table as an SQL identifier (one of two fixed names, never user input). */
