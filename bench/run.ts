@@ -143,7 +143,8 @@ const deepCursor = one<{ id: string } | undefined>(
   P, popularOrg, Math.min(5000, Math.floor(N / 400)),
 )?.id;
 
-const someTarget = one<{ t: string }>(`SELECT target_id AS t FROM event_targets WHERE project_id = ? AND target_id LIKE 'doc_%' GROUP BY target_id ORDER BY count(*) DESC LIMIT 1 OFFSET 40`, P).t;
+// Targets live only in `raw` (no targets table since migration 0005).
+const someTarget = one<{ t: string }>(`SELECT raw ->> '$.targets[0].id' AS t FROM events WHERE project_id = ? AND t LIKE 'doc_%' GROUP BY t ORDER BY count(*) DESC LIMIT 1 OFFSET 40`, P).t;
 
 type Ref = import('./core.ts').RefEvent;
 interface QueryCase {
