@@ -101,6 +101,7 @@ document.addEventListener('keydown', (event) => {
   const active = document.activeElement;
   if (event.key === 'Escape') {
     if (typing(active)) return active.blur();
+    if (panelOpen()) return closePanel();
     const back = document.querySelector('.detail a.back');
     if (back) location.href = back.href;
     return;
@@ -123,6 +124,7 @@ document.addEventListener('keydown', (event) => {
   const next = at === -1 ? 0 : Math.min(links.length - 1, Math.max(0, at + (event.key === 'j' ? 1 : -1)));
   links[next].focus();
   links[next].closest('tr').scrollIntoView({ block: 'nearest' });
+  if (panelOpen()) openInPanel(links[next]);
 });
 
 // Back from an event restores the rows that were loaded and the scroll position (pages are
@@ -131,6 +133,11 @@ const SNAPSHOT = 'wm_results';
 document.addEventListener('click', (event) => {
   const link = event.target instanceof Element ? event.target.closest('#results a.row-link') : null;
   if (!link || !results()) return;
+  if (panelMode() && !event.ctrlKey && !event.metaKey && !event.shiftKey && event.button === 0) {
+    event.preventDefault();
+    openInPanel(link);
+    return;
+  }
   try {
     sessionStorage.setItem(SNAPSHOT, JSON.stringify({ url: location.href, html: results().innerHTML, y: scrollY }));
   } catch {}
@@ -172,14 +179,18 @@ function applyView() {
   const compact = document.querySelector('.view-menu [data-density]');
   if (compact) compact.checked = Boolean(view.compact);
   box.classList.toggle('compact', Boolean(view.compact));
+  const panel = document.querySelector('.view-menu [data-panel-mode]');
+  if (panel) panel.checked = Boolean(view.panel);
+  if (!view.panel && panelOpen()) closePanel();
 }
 document.addEventListener('change', (event) => {
   const input = event.target;
   if (!(input instanceof HTMLInputElement) || !input.closest('.view-menu')) return;
   const hidden = [...document.querySelectorAll('.view-menu [data-column]')].filter((i) => !i.checked).map((i) => i.getAttribute('data-column'));
   const compact = document.querySelector('.view-menu [data-density]')?.checked ?? false;
+  const panel = document.querySelector('.view-menu [data-panel-mode]')?.checked ?? false;
   try {
-    localStorage.setItem(VIEW, JSON.stringify({ hidden, compact }));
+    localStorage.setItem(VIEW, JSON.stringify({ hidden, compact, panel }));
   } catch {}
   applyView();
 });
@@ -190,3 +201,96 @@ if (matchMedia('(max-width: 820px)').matches) {
   const fold = document.querySelector('.filters-fold');
   if (fold && !/\(\d+ set\)/.test(fold.querySelector('summary')?.textContent ?? '')) fold.open = false;
 }
+
+// The side panel: with "Open events in a side panel" on, a row opens beside the list; j/k move
+// through the rows and the panel follows; Esc (or Close) closes it.
+function panelMode() {
+  try {
+    return Boolean(JSON.parse(localStorage.getItem(VIEW) ?? '{}').panel) && Boolean(document.getElementById('panel'));
+  } catch {
+    return false;
+  }
+}
+function panelOpen() {
+  const panel = document.getElementById('panel');
+  return Boolean(panel && !panel.hidden);
+}
+async function openInPanel(link) {
+  const panel = document.getElementById('panel');
+  if (!panel) return;
+  for (const row of document.querySelectorAll('tr.selected')) row.classList.remove('selected');
+  link.closest('tr').classList.add('selected');
+  const res = await fetch(link.href, { headers: { 'HX-Request': 'true', 'HX-Request-Type': 'partial' } });
+  if (res.status === 401) return (location.href = link.href);
+  panel.innerHTML = await res.text();
+  panel.hidden = false;
+  document.querySelector('.results-and-panel')?.classList.add('with-panel');
+  link.focus();
+}
+function closePanel() {
+  const panel = document.getElementById('panel');
+  if (!panel) return;
+  panel.hidden = true;
+  panel.innerHTML = '';
+  document.querySelector('.results-and-panel')?.classList.remove('with-panel');
+  const selected = document.querySelector('tr.selected a.row-link');
+  for (const row of document.querySelectorAll('tr.selected')) row.classList.remove('selected');
+  selected?.focus();
+}
+document.addEventListener('click', (event) => {
+  if (event.target instanceof Element && event.target.closest('[data-panel-close]')) closePanel();
+});
+
+// The actor filter suggests actors as a name, email or id is typed (a bounded index query on the
+// server); the list searches when a value is chosen or committed, not at every keystroke.
+let suggestTimer = 0;
+document.addEventListener(
+  'input',
+  (event) => {
+    const input = event.target;
+    if (!(input instanceof HTMLInputElement) || !input.dataset.suggest) return;
+    event.stopPropagation();
+    clearTimeout(suggestTimer);
+    suggestTimer = setTimeout(async () => {
+      const list = document.getElementById(input.getAttribute('list'));
+      const res = await fetch(`${input.dataset.suggest}?prefix=${encodeURIComponent(input.value)}`, { headers: { 'HX-Request': 'true' } });
+      if (res.ok && list) list.innerHTML = await res.text();
+    }, 200);
+  },
+  true,
+);
+
+// The timeline: drag across bars to zoom into that range (a click on one bar follows its link).
+let drag = null;
+document.addEventListener('pointerdown', (event) => {
+  const svg = event.target instanceof Element ? event.target.closest('svg.timeline-bars') : null;
+  if (!svg || event.button !== 0) return;
+  const bar = event.target.closest('[data-bar]');
+  if (!bar) return;
+  drag = { svg, from: Number(bar.getAttribute('data-bar')), to: Number(bar.getAttribute('data-bar')), moved: false };
+});
+document.addEventListener('pointermove', (event) => {
+  if (!drag) return;
+  const bar = document.elementFromPoint(event.clientX, event.clientY)?.closest('svg.timeline-bars [data-bar]');
+  if (!bar || bar.ownerSVGElement !== drag.svg) return;
+  const i = Number(bar.getAttribute('data-bar'));
+  if (i !== drag.to) drag.moved = true;
+  drag.to = i;
+  const [lo, hi] = [Math.min(drag.from, drag.to), Math.max(drag.from, drag.to)];
+  for (const slot of drag.svg.querySelectorAll('[data-bar]')) {
+    const n = Number(slot.getAttribute('data-bar'));
+    slot.querySelector('.slot')?.classList.toggle('selecting', n >= lo && n <= hi);
+  }
+});
+document.addEventListener('pointerup', (event) => {
+  if (!drag) return;
+  const { svg, from, to, moved } = drag;
+  drag = null;
+  if (!moved) return; // a click: the bar's own link zooms to it
+  event.preventDefault();
+  const starts = JSON.parse(svg.getAttribute('data-starts'));
+  const url = new URL(svg.getAttribute('data-zoom-base'), location.href);
+  url.searchParams.set('from', starts[Math.min(from, to)]);
+  url.searchParams.set('to', starts[Math.max(from, to) + 1]);
+  location.href = url.pathname + url.search;
+});

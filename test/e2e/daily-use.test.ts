@@ -167,6 +167,18 @@ describe('time, in the viewer\'s own zone', () => {
     expect(await probeRow().count()).toBe(0);
   });
 
+  it('From/To can be typed with the keyboard alone', async () => {
+    await tz.goto(`${EVENTS}?q=tzprobe`);
+    await tz.focus('[data-testid=from]');
+    // en-US segments: month, day, year (up to six digits, so → moves on), hour, minute, AM/PM.
+    await tz.keyboard.type('11202026');
+    await tz.keyboard.press('ArrowRight');
+    await tz.keyboard.type('0329P');
+    await tz.keyboard.press('Tab');
+    await tz.waitForURL((u) => u.searchParams.get('from') === '2026-11-20T15:29' && u.searchParams.get('range') === 'custom');
+    expect(await probeRow().count()).toBe(1);
+  });
+
   it('one switch shows every time in UTC, and back', async () => {
     await tz.goto(`${EVENTS}?q=tzprobe`);
     await tz.click('[data-testid=time-switch]');
@@ -291,6 +303,59 @@ describe('narrowing down and daily use', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'click-to-filter.png') });
   });
 
+  it('the actor filter suggests actors from a name or email prefix, and filters on the one chosen', async () => {
+    await page.goto(DAILY);
+    const before = page.url();
+    await page.locator('[data-testid=actor]').pressSequentially('Clar', { delay: 30 });
+    await page.waitForFunction(() => document.querySelectorAll('#actor-suggestions option').length > 0);
+    const options = await page.$$eval('#actor-suggestions option', (os) => os.map((o) => [(o as HTMLOptionElement).value, o.textContent]));
+    expect(options.some(([value, label]) => value!.startsWith('clarence') && label!.includes('Clarence'))).toBe(true);
+    // Typing did not search (no empty list flashed for "Clar").
+    expect(page.url()).toBe(before);
+    const email = options.find(([value]) => value!.startsWith('clarence'))![0]!;
+    await page.fill('[data-testid=actor]', email);
+    await page.press('[data-testid=actor]', 'Enter');
+    await page.waitForURL((u) => u.searchParams.get('actor') === email);
+    const names = await page.locator('tr[data-event-id] td.actor [data-filter=actor]').allInnerTexts();
+    expect(names.length).toBeGreaterThan(0);
+    for (const n of names) expect(n).toContain('Clarence');
+    await page.screenshot({ path: join(ARTIFACTS, 'actor-filter.png') });
+  });
+
+  it('a timeline counts the events of the search over time; a click or a drag zooms into a range', async () => {
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.goto(DAILY);
+    await page.waitForSelector('[data-testid=timeline]');
+    expect(await page.locator('[data-testid=total-count]').innerText()).toBe('120 events');
+    const bars = page.locator('svg.timeline-bars [data-bar]');
+    const n = await bars.count();
+    expect(n).toBeGreaterThan(5);
+    await page.screenshot({ path: join(ARTIFACTS, 'timeline.png') });
+    // Drag from the second bar to the fifth: From/To become that range.
+    const a = (await bars.nth(1).locator('rect.slot').boundingBox())!;
+    const b = (await bars.nth(4).locator('rect.slot').boundingBox())!;
+    await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 5 });
+    await page.mouse.up();
+    await page.waitForURL((u) => u.searchParams.get('range') === 'custom' && u.searchParams.has('from') && u.searchParams.has('to'));
+    const zoomed = new URL(page.url());
+    expect(zoomed.searchParams.get('org')).toBe('org_daily');
+    await page.waitForSelector('[data-testid=timeline], #results .empty');
+    // A click on one bar zooms to it.
+    await page.goto(DAILY);
+    await page.waitForSelector('[data-testid=timeline]');
+    const tallest = await page.$$eval('svg.timeline-bars [data-bar]', (els) =>
+      els.map((el) => Number(el.querySelector('rect.bar')?.getAttribute('height') ?? 0)).reduce((best, h, i, all) => (h > all[best] ? i : best), 0),
+    );
+    const title = await bars.nth(tallest).locator('title').textContent();
+    const expected = Number(/: ([\d,]+) event/.exec(title!)![1].replace(/,/g, ''));
+    await bars.nth(tallest).locator('rect.slot').click();
+    await page.waitForURL((u) => u.searchParams.get('range') === 'custom');
+    await page.waitForSelector('[data-testid=timeline]');
+    expect(await page.locator('[data-testid=total-count]').innerText()).toBe(`${expected} event${expected === 1 ? '' : 's'}`);
+  });
+
   it('the detail offers the same filters', async () => {
     await page.goto(EVENTS);
     await rows().first().locator('a.row-link').click();
@@ -333,16 +398,44 @@ describe('narrowing down and daily use', () => {
     await page.goto(DAILY);
     await page.click('[data-testid=load-more]');
     await page.waitForFunction(() => document.querySelectorAll('tr[data-event-id]').length > 50);
-    const loaded = await rows().count();
-    const row = rows().nth(loaded - 5);
+    const row = rows().nth(60);
     await row.scrollIntoViewIfNeeded();
+    // Scrolling may bring the next "load more" into view (it loads on sight): let it settle.
+    await page.waitForLoadState('networkidle');
+    await page.waitForTimeout(300);
+    const loaded = await rows().count();
     const y = await page.evaluate(() => scrollY);
     expect(y).toBeGreaterThan(500);
     await row.locator('a.row-link').click();
     await page.waitForSelector('[data-testid=event-detail]');
     await page.goBack();
     await page.waitForFunction((n) => document.querySelectorAll('tr[data-event-id]').length === n, loaded);
-    expect(Math.abs((await page.evaluate(() => scrollY)) - y)).toBeLessThan(50);
+    await page.waitForFunction((target) => Math.abs(scrollY - target) < 50, y);
+  });
+
+  it('the detail can open as a side panel, with j/k for next/previous and Esc to close', async () => {
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.goto(DAILY);
+    await page.click('[data-testid=view-menu] summary');
+    await page.check('[data-testid=panel-mode]');
+    const first = await rows().nth(0).getAttribute('data-event-id');
+    const second = await rows().nth(1).getAttribute('data-event-id');
+    await rows().nth(0).locator('a.row-link').click();
+    await page.waitForSelector(`#panel [data-testid=event-detail][data-event-id="${first}"]`);
+    expect(page.url()).not.toContain(first!);
+    await page.screenshot({ path: join(ARTIFACTS, 'side-panel.png') });
+    await page.keyboard.press('j');
+    await page.waitForSelector(`#panel [data-testid=event-detail][data-event-id="${second}"]`);
+    await page.keyboard.press('k');
+    await page.waitForSelector(`#panel [data-testid=event-detail][data-event-id="${first}"]`);
+    await page.keyboard.press('Escape');
+    expect(await page.locator('#panel').isHidden()).toBe(true);
+    expect(await page.evaluate(() => document.activeElement?.closest('tr')?.getAttribute('data-event-id'))).toBe(first);
+    // Back to pages of their own.
+    await page.locator('[data-testid=view-menu]').evaluate((d) => ((d as HTMLDetailsElement).open = true));
+    await page.uncheck('[data-testid=panel-mode]');
+    await rows().nth(0).locator('a.row-link').click();
+    await page.waitForURL(new RegExp(`/events/${first}$`));
   });
 
   it('a live notice counts new events within seconds, without reloading', async () => {

@@ -57,17 +57,30 @@ function prettyRaw(raw: string): string {
   }
 }
 
-export function EventDetail({ event: e, now, backHref }: { event: AuditEvent; now: number; backHref: string }) {
+/** One event: a page of its own, or (`panel`) the side panel beside the list, with its own close button. */
+export function EventDetail({ event: e, now, backHref, panel = false }: { event: AuditEvent; now: number; backHref: string; panel?: boolean }) {
   const raw = prettyRaw(e.raw);
   const zone = useContext(ZoneContext).zone;
   const list = backHref.split('?')[0];
   const only = (add: Record<string, string>) => `${list}?${new URLSearchParams(add)}`;
   return (
-    <article class="detail" data-testid="event-detail">
-      <p>
-        <a href={backHref} class="back">
-          ← All events
-        </a>
+    <article class={panel ? 'detail in-panel' : 'detail'} data-testid="event-detail" data-event-id={e.id}>
+      <p class="detail-nav">
+        {panel ? (
+          <>
+            <button type="button" class="link" data-panel-close data-testid="panel-close">
+              Close (Esc)
+            </button>
+            <span class="muted small">j / k: next / previous</span>
+            <a href={`${list}/${e.id}`} class="small">
+              Open as a page
+            </a>
+          </>
+        ) : (
+          <a href={backHref} class="back">
+            ← All events
+          </a>
+        )}
       </p>
       <header class="page-head">
         <h1>

@@ -75,7 +75,16 @@ export function EventsPage(d: ViewerData) {
           <Picker name="action" label="Action" all="All actions" values={d.actions} selected={p.action} />
           <label>
             <span>Actor</span>
-            <input name="actor" value={p.actor} placeholder="Actor id or email" autoComplete="off" data-testid="actor" />
+            <input
+              name="actor"
+              value={p.actor}
+              placeholder="Name, email or id…"
+              autoComplete="off"
+              list="actor-suggestions"
+              data-suggest={`${base}/actors`}
+              data-testid="actor"
+            />
+            <datalist id="actor-suggestions" data-testid="actor-suggestions"></datalist>
           </label>
           <label>
             <span>Target</span>
@@ -104,8 +113,11 @@ export function EventsPage(d: ViewerData) {
       <p id="live-summary" class="visually-hidden" aria-live="polite" data-testid="live-summary">
         {summaryLine(d)}
       </p>
-      <div id="results">
-        <Results {...d} />
+      <div class="results-and-panel">
+        <div id="results">
+          <Results {...d} />
+        </div>
+        <aside id="panel" class="side-panel" aria-label="Event detail" hidden data-testid="side-panel"></aside>
       </div>
     </>
   );
@@ -145,6 +157,9 @@ function ViewMenu() {
       </fieldset>
       <label>
         <input type="checkbox" data-density="compact" /> Compact rows
+      </label>{' '}
+      <label>
+        <input type="checkbox" data-panel-mode="on" data-testid="panel-mode" /> Open events in a side panel
       </label>
     </details>
   );

@@ -9,7 +9,10 @@ import { AppError } from '../../lib/errors';
 import { loadProject, sendSectionPage } from '../projects/section-page';
 import { sendFragment, wantsFragment } from '../render';
 import { requireSession } from '../session/require-session';
+import { ActorOptions } from './actor-options';
+import { timeline } from '../../events/timeline';
 import { EventDetail } from './event-detail';
+import { TimelineChart } from './timeline-chart';
 import { EventsPage } from './events-page';
 import { EVENT_ID_PATTERN } from '../../lib/ids';
 import { LiveSummary, LiveTail, Results, Rows, summaryLine, type ViewerData } from './results';
@@ -73,6 +76,42 @@ events.get('/', requireSession, async (c) => {
   return sendSectionPage(c, ctx, 'events', 'Events', <EventsPage {...data} />);
 });
 
+/**
+ * Actor suggestions for the actor filter: the distinct actors among the newest 100 events whose
+ * actor id, name or email starts with what was typed (the search index's actor columns, one
+ * bounded page; never a scan). Answers `<option>`s for the filter's datalist.
+ */
+events.get('/actors', requireSession, async (c) => {
+  const ctx = await loadProject(c);
+  const prefix = (c.req.query('prefix') ?? '').trim().slice(0, 128);
+  if ([...prefix].length < 2 || !/[\p{L}\p{N}]/u.test(prefix)) return sendFragment(c, <ActorOptions actors={[]} />);
+  const page = await listEvents(c.var.db, { projectId: ctx.project.id, search: `actor:${prefix.replace(/[\s"]+/g, ' ').trim().split(' ').join(' actor:')}`, order: 'desc', limit: 100, now: c.var.now() }).catch(
+    (err) => {
+      if (err instanceof AppError && err.status === 422) return { events: [] };
+      throw err;
+    },
+  );
+  const seen = new Map<string, { id: string; name: string | null; email: string | null }>();
+  for (const e of page.events) {
+    if (seen.size >= 10) break;
+    if (!seen.has(e.actor.id)) seen.set(e.actor.id, { id: e.actor.id, name: e.actor.name, email: e.actor.email });
+  }
+  return sendFragment(c, <ActorOptions actors={[...seen.values()]} />);
+});
+
+/** The timeline histogram for the viewer's current search and filters (loaded after the results). */
+events.get('/timeline', requireSession, async (c) => {
+  const ctx = await loadProject(c);
+  const params = readViewerParams(new URL(c.req.url));
+  const query = toEventQuery(ctx.project.id, params, c.var.now(), viewerZone(c).zone);
+  const t = await timeline(c.var.db, query).catch((err) => {
+    if (err instanceof AppError && err.status === 422) return null;
+    throw err;
+  });
+  if (!t || t.total === 0) return sendFragment(c, <></>);
+  return sendFragment(c, <TimelineChart t={t} base={`/projects/${ctx.project.id}/events`} params={params} />);
+});
+
 /** The live tail: how many events (up to 100) arrived above the list's top row, as the notice fragment. */
 events.get('/newer', requireSession, async (c) => {
   const ctx = await loadProject(c);
@@ -98,5 +137,6 @@ events.get('/:eid', requireSession, async (c) => {
   // Back to the list the person came from (with its filters), when they came from it.
   const from = referer ? URL.parse(referer, c.req.url) : null;
   const back = from && from.origin === new URL(c.req.url).origin && from.pathname === list ? from.pathname + from.search : list;
+  if (wantsFragment(c)) return sendFragment(c, <EventDetail event={event} now={c.var.now()} backHref={back} panel />);
   return sendSectionPage(c, ctx, 'events', event.action, <EventDetail event={event} now={c.var.now()} backHref={back} />);
 });
