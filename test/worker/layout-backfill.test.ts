@@ -139,7 +139,7 @@ describe('the move to the lean row on a database written with the landed SQL', {
     const m = env.TEST_MIGRATIONS.find((x) => x.name.startsWith('0005'))!;
     await env.DB.batch(m.queries.map((q) => env.DB.prepare(q)));
     answers = await landedAnswers(written.map((e) => e.id));
-  });
+  }, 120_000);
 
   it('reads every landed event back byte-identical in both wire shapes before the backfill', async () => {
     expect(answers.size).toBe(600);

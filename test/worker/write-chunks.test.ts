@@ -43,5 +43,5 @@ describe('index rows of a write that spans several chunks', () => {
       const page = await listEvents(db, { projectId: 'proj_default', search: `${word(i)} `, order: 'desc', limit: 5 });
       expect(page.events.map((e) => e.id), word(i)).toEqual([ids[i]]);
     }
-  });
+  }, 60_000);
 });
