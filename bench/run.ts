@@ -144,7 +144,8 @@ const deepCursor = one<{ id: string } | undefined>(
   P, popularOrg, Math.min(5000, Math.floor(N / 400)),
 )?.id;
 
-const someTarget = one<{ t: string }>(`SELECT target_id AS t FROM event_targets WHERE project_id = ? AND target_id LIKE 'doc_%' GROUP BY target_id ORDER BY count(*) DESC LIMIT 1 OFFSET 40`, P).t;
+// Targets live only in `raw` (no targets table since migration 0005).
+const someTarget = one<{ t: string }>(`SELECT raw ->> '$.targets[0].id' AS t FROM events WHERE project_id = ? AND t LIKE 'doc_%' GROUP BY t ORDER BY count(*) DESC LIMIT 1 OFFSET 40`, P).t;
 
 type Ref = import('./core.ts').RefEvent;
 interface QueryCase {
@@ -425,7 +426,7 @@ try {
 // ---- 4: count what arrived ----
 const check = core.openRaw(dbFile);
 const arrived = check.sqlite
-  .prepare(`SELECT count(*) AS n, count(DISTINCT json_extract(data, '$.metadata.bench_seq')) AS distinct_n FROM events WHERE project_id = 'proj_demo' AND json_extract(data, '$.metadata.bench_seq') IS NOT NULL`)
+  .prepare(`SELECT count(*) AS n, count(DISTINCT json_extract(raw, '$.metadata.bench_seq')) AS distinct_n FROM events WHERE project_id = 'proj_demo' AND json_extract(raw, '$.metadata.bench_seq') IS NOT NULL`)
   .get() as { n: number; distinct_n: number };
 check.sqlite.close();
 const lost = (results.sent as number) - arrived.distinct_n;

@@ -17,6 +17,7 @@ import { newId } from './lib/ids';
 import { ensureBootstrap } from './projects/bootstrap';
 import { backfillSearchIndex } from './events/search/backfill';
 import { consumeExportJobs, type ExportJob } from './exports/queue';
+import { backfillLayout } from './events/layout-backfill';
 
 const app = new Hono<AppEnv>();
 
@@ -102,7 +103,7 @@ export default {
   async scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext) {
     const db = drizzle(env.DB);
     ctx.waitUntil(
-      Promise.all([purgeExpiredIdempotencyKeys(db, Date.now()), pruneFailures(db, Date.now()), backfillSearchIndex(db, Date.now())]),
+      Promise.all([purgeExpiredIdempotencyKeys(db, Date.now()), pruneFailures(db, Date.now()), backfillSearchIndex(db, Date.now()), backfillLayout(db)]),
     );
   },
 } satisfies ExportedHandler<Env, ExportJob>;
