@@ -6,7 +6,7 @@ import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { drizzle } from 'drizzle-orm/d1';
 import { sql } from 'drizzle-orm';
-import { auditLogBody, call, DEMO_KEY, page, signIn } from './helpers';
+import { auditLogBody, call, DEMO_KEY, page, postForm, signIn } from './helpers';
 import { createKey } from '../../src/projects/store';
 
 const ORG_A = 'org_portal_a';
@@ -221,5 +221,51 @@ describe('cookies', () => {
     const res = await page('/viewer/events', { headers: { cookie: team.cookie } });
     expect(res.status).toBe(401);
     expect(await res.text()).not.toContain('Alice');
+  });
+});
+
+describe('branding and frame-ancestors (team dashboard settings)', () => {
+  it('refuses bad values with a 422 naming the field, and a form without the CSRF token', async () => {
+    const team = await signIn({ client: '198.51.100.78' });
+    for (const [field, value, words] of [
+      ['logo_url', 'http://insecure.example/logo.png', 'Logo URL'],
+      ['logo_url', 'javascript:alert(1)', 'Logo URL'],
+      ['accent_color', 'red;} body{display:none', 'Accent colour'],
+      ['frame_ancestors', "https://ok.example 'unsafe-inline'", 'Allowed origins'],
+      ['frame_ancestors', 'https://app.example.com/path', 'Allowed origins'],
+    ]) {
+      const res = await postForm(team, '/projects/proj_default/viewer-settings', { product_name: 'Acme', logo_url: '', accent_color: '', frame_ancestors: '', [field]: value });
+      expect(res.status).toBe(422);
+      expect(await res.text()).toContain(words);
+    }
+    const forged = await postForm(team, '/projects/proj_default/viewer-settings', { _csrf: 'wrong', product_name: 'Evil' });
+    expect(forged.status).toBe(403);
+  });
+
+  it('applies saved branding and framers to the viewer, escaped', async () => {
+    const team = await signIn({ client: '198.51.100.79' });
+    const saved = await postForm(team, '/projects/proj_default/viewer-settings', {
+      product_name: 'Acme <script>alert(1)</script>',
+      logo_url: 'https://cdn.acme.example/logo.svg?a="><script>',
+      accent_color: '#AA3300',
+      frame_ancestors: 'https://app.acme.example\nhttps://*.acme.example',
+    });
+    expect(saved.status).toBe(303);
+    const cookie = await openViewer();
+    const res = await page('/viewer/events', { headers: { cookie } });
+    const html = await res.text();
+    expect(html).toContain('Acme &lt;script>');
+    expect(html).not.toContain('<script>alert(1)');
+    expect(html).not.toContain('"><script>');
+    const csp = res.headers.get('content-security-policy')!;
+    expect(csp).toContain('frame-ancestors https://app.acme.example https://*.acme.example');
+    expect(csp).toContain("img-src 'self' data: https://cdn.acme.example");
+    const theme = await (await page('/viewer/theme.css', { headers: { cookie } })).text();
+    expect(theme).toContain('--accent: #aa3300');
+    // The Demo project's viewer keeps its own (default) settings.
+    const demo = await openViewer(ORG_A, DEMO_KEY);
+    const demoRes = await page('/viewer/events', { headers: { cookie: demo } });
+    expect(demoRes.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(await demoRes.text()).not.toContain('Acme');
   });
 });

@@ -3,13 +3,14 @@ import type { ComponentChildren } from 'preact';
 import type { Project } from '../../projects/store';
 import { Document } from './document';
 
-export type Section = 'events' | 'actions' | 'keys' | 'usage';
+export type Section = 'events' | 'actions' | 'keys' | 'usage' | 'viewer';
 
 const SECTIONS: { id: Section; label: string; path: string }[] = [
   { id: 'events', label: 'Events', path: 'events' },
   { id: 'actions', label: 'Actions', path: 'actions' },
   { id: 'keys', label: 'API Keys', path: 'keys' },
   { id: 'usage', label: 'Usage', path: 'usage' },
+  { id: 'viewer', label: 'Customer viewer', path: 'viewer-settings' },
 ];
 
 export function Layout(props: {
