@@ -5,6 +5,7 @@ import { drizzle } from 'drizzle-orm/d1';
 import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import { api } from './api';
+import { downloads } from './api/downloads';
 import { renderApiError } from './api/wire';
 import { dashboard, dashboardError, isDashboardPath } from './dashboard';
 import { isViewerPath, viewer, viewerError } from './portal/viewer';
@@ -17,6 +18,7 @@ import { AppError } from './lib/errors';
 import { newId } from './lib/ids';
 import { ensureBootstrap } from './projects/bootstrap';
 import { backfillSearchIndex } from './events/search/backfill';
+import { consumeExportJobs, type ExportJob } from './exports/queue';
 
 const app = new Hono<AppEnv>();
 
@@ -64,6 +66,7 @@ app.get('/healthz', async (c) => {
   return c.json({ ok: true });
 });
 app.route('/', api);
+app.route('/', downloads);
 app.route('/', dashboard);
 app.route('/viewer', viewer);
 
@@ -99,11 +102,15 @@ export { Committer } from './events/committer';
 
 export default {
   fetch: app.fetch,
+  /** Export jobs (src/exports/queue.ts). */
+  async queue(batch: MessageBatch<ExportJob>, env: Env) {
+    await consumeExportJobs(batch, env);
+  },
   async scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext) {
     const db = drizzle(env.DB);
     ctx.waitUntil(
       Promise.all([purgeExpiredIdempotencyKeys(db, Date.now()), pruneFailures(db, Date.now()), backfillSearchIndex(db, Date.now()), purgeExpiredPortalRecords(db, Date.now())]),
     );
   },
-} satisfies ExportedHandler<Env>;
+} satisfies ExportedHandler<Env, ExportJob>;
 
