@@ -24,6 +24,9 @@ export interface AppEnv {
     form: FormData | null;
     /** Dashboard session, when signed in. */
     session: Session;
+    /** The customer-facing viewer's session and its project's branding (portal/viewer). */
+    viewer: import('./portal/session').ViewerSession;
+    branding: import('./portal/branding').PortalSettings | null;
     /** Injectable clock for tests; Date.now otherwise. */
     now: () => number;
   };

@@ -8,6 +8,8 @@ import { api } from './api';
 import { downloads } from './api/downloads';
 import { renderApiError } from './api/wire';
 import { dashboard, dashboardError, isDashboardPath } from './dashboard';
+import { isViewerPath, viewer, viewerError } from './portal/viewer';
+import { purgeExpiredPortalRecords } from './portal/link';
 import type { AppEnv } from './context';
 import { checkEnv, type Env } from './env';
 import { purgeExpiredIdempotencyKeys } from './events/store';
@@ -23,8 +25,7 @@ const app = new Hono<AppEnv>();
 
 // Security headers on every Worker response (static files get theirs from public/_headers):
 // Hono's defaults, with our own scripts and styles only, no framing, and same-origin referrers.
-app.use(
-  secureHeaders({
+const teamHeaders = secureHeaders({
     contentSecurityPolicy: {
       defaultSrc: ["'none'"],
       scriptSrc: ["'self'"],
@@ -37,8 +38,9 @@ app.use(
     },
     referrerPolicy: 'same-origin',
     xFrameOptions: 'DENY',
-  }),
-);
+});
+// The customer-facing viewer sets its own (its CSP names the origins allowed to frame it).
+app.use((c, next) => (isViewerPath(new URL(c.req.url).pathname) ? next() : teamHeaders(c, next)));
 
 app.use(async (c, next) => {
   const requestId = newId('request');
@@ -67,10 +69,12 @@ app.get('/healthz', async (c) => {
 app.route('/', api);
 app.route('/', downloads);
 app.route('/', dashboard);
+app.route('/viewer', viewer);
 
 app.notFound((c) => {
   const path = new URL(c.req.url).pathname;
   const err = new AppError('not_found', `Not found: ${c.req.method} ${path}`);
+  if (isViewerPath(path)) return viewerError(c, err);
   if (isDashboardPath(path)) return dashboardError(c, err);
   const answer = renderApiError(err, c.get('wire'));
   return c.json(answer.body, answer.status as 404);
@@ -79,15 +83,18 @@ app.notFound((c) => {
 app.onError((err, c) => {
   const requestId = c.get('requestId') ?? 'unknown';
   c.header('X-Request-ID', requestId);
-  const html = isDashboardPath(new URL(c.req.url).pathname);
+  const path = new URL(c.req.url).pathname;
+  const html = isDashboardPath(path);
   if (err instanceof AppError) {
     for (const [k, v] of Object.entries(err.headers ?? {})) c.header(k, v);
+    if (isViewerPath(path)) return viewerError(c, err);
     if (html) return dashboardError(c, err);
     const answer = renderApiError(err, c.get('wire'));
     return c.json(answer.body, answer.status as 400);
   }
   console.error(`[${requestId}] unhandled error`, err);
   const body = new AppError('internal_error', `Internal error. Quote request id ${requestId} when reporting it.`);
+  if (isViewerPath(path)) return viewerError(c, body);
   return html ? dashboardError(c, body) : c.json(renderApiError(body, c.get('wire')).body, 500);
 });
 
@@ -103,7 +110,13 @@ export default {
   async scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext) {
     const db = drizzle(env.DB);
     ctx.waitUntil(
-      Promise.all([purgeExpiredIdempotencyKeys(db, Date.now()), pruneFailures(db, Date.now()), backfillSearchIndex(db, Date.now()), backfillLayout(db)]),
+      Promise.all([
+        purgeExpiredIdempotencyKeys(db, Date.now()),
+        pruneFailures(db, Date.now()),
+        backfillSearchIndex(db, Date.now()),
+        backfillLayout(db),
+        purgeExpiredPortalRecords(db, Date.now()),
+      ]),
     );
   },
 } satisfies ExportedHandler<Env, ExportJob>;

@@ -6,6 +6,7 @@ import { trackUsage } from '../usage/middleware';
 import { requireApiKey } from './auth';
 import { rateLimit } from './rate-limit';
 import { registerEventRoutes } from './events';
+import { registerPortalRoutes } from './portal';
 import { registerExportRoutes } from './exports';
 import { registerSchemaRoutes } from './schemas';
 import { speaks } from './wire';
@@ -18,6 +19,7 @@ export const api = new Hono<AppEnv>();
 // counted once. The wire shape is set first, so even a 401 knows which API it answers for.
 api.use('/events/*', speaks('legacy'), trackUsage, requireApiKey, rateLimit);
 api.use('/audit_logs/*', speaks('audit_logs'), trackUsage, requireApiKey, rateLimit);
+api.use('/portal/*', speaks('audit_logs'), trackUsage, requireApiKey, rateLimit);
 
 /** The legacy Audit Trail API: POST /events, POST /events/batch, GET /events, GET /events/:id. */
 registerEventRoutes(api, '/events', legacy);
@@ -25,5 +27,7 @@ registerEventRoutes(api, '/events', legacy);
 registerEventRoutes(api, '/audit_logs/events', auditLogs);
 /** Action schemas: create a version, list versions, list actions. */
 registerSchemaRoutes(api);
+/** Admin Portal links for the customer-facing viewer (POST /portal/generate_link). */
+registerPortalRoutes(api);
 /** Exports: start one, read its state and a fresh download link. */
 registerExportRoutes(api);

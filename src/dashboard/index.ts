@@ -11,6 +11,7 @@ import { preferences } from './preferences';
 import { projects } from './projects';
 import { session } from './session';
 import { usage } from './usage';
+import { viewerSettings } from './viewer-settings';
 
 export { dashboardError } from './error';
 
@@ -24,6 +25,7 @@ dashboard.route('/projects/:pid/exports', exportsSection);
 dashboard.route('/projects/:pid/actions', actions);
 dashboard.route('/projects/:pid/keys', keys);
 dashboard.route('/projects/:pid/usage', usage);
+dashboard.route('/projects/:pid/viewer-settings', viewerSettings);
 
 /**
  * What the mounted routes own: a fixed path (`/login`) owns itself, a path with a

@@ -8,6 +8,8 @@ export const ID_PREFIX = {
   project: 'proj_',
   apiKey: 'key_',
   request: 'req_',
+  portalLink: 'link_',
+  viewerSession: 'vs_',
   export: 'audit_log_export_',
 } as const;
 

@@ -5,7 +5,7 @@ import { DEFAULT_RATE_TIER, isRateTier, RATE_TIERS, type RateTier } from './rate
 import { getProject, saveProject, type Project } from './store';
 
 /** Changes a project's settings (the project record and its listing entry). */
-async function updateProject(kv: KVNamespace, projectId: string, change: Partial<Pick<Project, 'rate_limit' | 'require_schema'>>): Promise<Project> {
+async function updateProject(kv: KVNamespace, projectId: string, change: Partial<Pick<Project, 'rate_limit' | 'require_schema' | 'portal'>>): Promise<Project> {
   const project = await getProject(kv, projectId);
   if (!project) throw new AppError('not_found', 'No such project.');
   const updated: Project = { ...project, ...change };
@@ -27,6 +27,11 @@ export async function setProjectRateLimit(kv: KVNamespace, input: { projectId: s
 /** Turns "every Audit Logs event must match a schema of its action" on or off. */
 export async function setProjectRequireSchema(kv: KVNamespace, input: { projectId: string; required: boolean }): Promise<Project> {
   return updateProject(kv, input.projectId, { require_schema: input.required });
+}
+
+/** Sets the customer-facing viewer's branding and allowed framers (validated by portal/branding.ts). */
+export async function setProjectPortal(kv: KVNamespace, input: { projectId: string; portal: import('../portal/branding').PortalSettings }): Promise<Project> {
+  return updateProject(kv, input.projectId, { portal: input.portal });
 }
 
 /** What the API needs of a project on every request. */

@@ -21,6 +21,8 @@ export interface Project {
   rate_limit?: RateTier;
   /** When true, every Audit Logs event must match a schema of its action (off by default). */
   require_schema?: boolean;
+  /** The customer-facing viewer's branding and allowed framers (portal/branding.ts). */
+  portal?: import('../portal/branding').PortalSettings;
 }
 
 export interface ApiKeyRecord {

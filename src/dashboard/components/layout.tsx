@@ -3,7 +3,7 @@ import type { ComponentChildren } from 'preact';
 import type { Project } from '../../projects/store';
 import { Document } from './document';
 
-export type Section = 'events' | 'exports' | 'actions' | 'keys' | 'usage';
+export type Section = 'events' | 'exports' | 'actions' | 'keys' | 'usage' | 'viewer';
 
 const SECTIONS: { id: Section; label: string; path: string }[] = [
   { id: 'events', label: 'Events', path: 'events' },
@@ -11,6 +11,7 @@ const SECTIONS: { id: Section; label: string; path: string }[] = [
   { id: 'actions', label: 'Actions', path: 'actions' },
   { id: 'keys', label: 'API Keys', path: 'keys' },
   { id: 'usage', label: 'Usage', path: 'usage' },
+  { id: 'viewer', label: 'Customer viewer', path: 'viewer-settings' },
 ];
 
 export function Layout(props: {

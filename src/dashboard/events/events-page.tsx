@@ -7,7 +7,7 @@ import { TimeSwitch } from './time-switch';
 import { CUSTOM_RANGE, RANGE_PRESETS } from './viewer-params';
 
 export function EventsPage(d: ViewerData) {
-  const base = `/projects/${d.projectId}/events`;
+  const base = d.base;
   const p = d.params;
   const custom = p.range === CUSTOM_RANGE;
   const zone = d.zone.zone;
@@ -16,7 +16,7 @@ export function EventsPage(d: ViewerData) {
       <header class="page-head">
         <h1>Events</h1>
         <p class="sub">Who did what, to what, when and from where.</p>
-        <TimeSwitch zone={d.zone} csrf={d.csrf} next={d.selfHref} />
+        {d.fixedOrganization === null ? <TimeSwitch zone={d.zone} csrf={d.csrf} next={d.selfHref} /> : null}
       </header>
       <form
         id="filters"
@@ -90,7 +90,7 @@ export function EventsPage(d: ViewerData) {
             <span>Target</span>
             <input name="target" value={p.target} placeholder="Target id" autoComplete="off" data-testid="target" />
           </label>
-          <Picker name="org" label="Organization" all="All organizations" values={d.organizations} selected={p.org} />
+          {d.fixedOrganization === null ? <Picker name="org" label="Organization" all="All organizations" values={d.organizations} selected={p.org} /> : null}
           <label>
             <span>Sort</span>
             <select name="sort" data-testid="sort">
@@ -109,7 +109,7 @@ export function EventsPage(d: ViewerData) {
         </div>
         </details>
       </form>
-      <ViewMenu />
+      <ViewMenu fixedOrganization={d.fixedOrganization !== null} />
       <p id="live-summary" class="visually-hidden" aria-live="polite" data-testid="live-summary">
         {summaryLine(d)}
       </p>
@@ -143,13 +143,13 @@ function Picker(props: { name: string; label: string; all: string; values: strin
 }
 
 /** Which columns show and how dense the rows are: a choice of this browser (app.js keeps it). */
-function ViewMenu() {
+function ViewMenu({ fixedOrganization }: { fixedOrganization: boolean }) {
   return (
     <details class="view-menu" data-testid="view-menu">
       <summary>View</summary>
       <fieldset>
         <legend>Columns</legend>
-        {OPTIONAL_COLUMNS.map((col) => (
+        {OPTIONAL_COLUMNS.filter((col) => !fixedOrganization || col.id !== 'org').map((col) => (
           <label>
             <input type="checkbox" data-column={col.id} checked /> {col.label}
           </label>

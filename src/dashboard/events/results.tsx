@@ -12,6 +12,10 @@ import { addTerm, PAGE_SIZE, qualifiedTerm, stillTyping, viewerQueryString, with
 
 export interface ViewerData {
   projectId: string;
+  /** Where this viewer lives: every link, form and fragment URL starts here (viewer-scope.ts). */
+  base: string;
+  /** The customer-facing viewer's one organization: no organization picker, column or filter links. */
+  fixedOrganization: string | null;
   params: ViewerParams;
   events: AuditEvent[];
   next: string | null;
@@ -79,8 +83,8 @@ export function LiveSummary({ text }: { text: string }) {
  * While the newest-first list is on screen, one cheap request every few seconds asks how many
  * events arrived above its top row; the notice links to the fresh list.
  */
-export function LiveTail(props: { projectId: string; params: ViewerParams; since: string; count: number }) {
-  const base = `/projects/${props.projectId}/events`;
+export function LiveTail(props: { base: string; params: ViewerParams; since: string; count: number }) {
+  const base = props.base;
   const qs = viewerQueryString(props.params, { after: '' });
   const poll = `${base}/newer${qs ? `${qs}&` : '?'}since=${encodeURIComponent(props.since)}`;
   return (
@@ -97,7 +101,7 @@ export function LiveTail(props: { projectId: string; params: ViewerParams; since
 export function Results(d: ViewerData) {
   const filtered = filtersSet(d.params);
   if (d.events.length === 0) {
-    if (d.projectEmpty) return <GettingStarted origin={d.origin} />;
+    if (d.projectEmpty) return d.fixedOrganization === null ? <GettingStarted origin={d.origin} /> : <Empty title="No events yet"><p>This audit log has no events yet.</p></Empty>;
     return (
       <>
       <Hints hints={d.hints} />
@@ -105,7 +109,7 @@ export function Results(d: ViewerData) {
         <p>
           Nothing matches {d.params.q ? <>“<strong>{d.params.q}</strong>”</> : 'these filters'}
           {filtered ? ' with the filters set.' : '.'} Try fewer words, a wider time range, or{' '}
-          <a href={`/projects/${d.projectId}/events`}>{filtered ? 'clear the filters' : 'start over'}</a>.
+          <a href={d.base}>{filtered ? 'clear the filters' : 'start over'}</a>.
         </p>
       </Empty>
       </>
@@ -125,17 +129,17 @@ export function Results(d: ViewerData) {
         <span class="took">({d.tookMs} ms)</span>
         {stillTyping(d.params.q) ? <span class="muted" data-testid="keep-typing"> · keep typing: searches start at 2 characters</span> : null}
       </p>
-      <ExportButton projectId={d.projectId} params={d.params} csrf={d.csrf} />
+      {d.fixedOrganization === null ? <ExportButton projectId={d.projectId} params={d.params} csrf={d.csrf} /> : null}
       </div>
       <div
         id="timeline"
         class="timeline-slot"
-        hx-get={`/projects/${d.projectId}/events/timeline${viewerQueryString({ ...d.params, after: '' })}`}
+        hx-get={`${d.base}/timeline${viewerQueryString({ ...d.params, after: '' })}`}
         hx-trigger="load"
         hx-swap="innerHTML"
       ></div>
-      {d.params.sort !== 'relevance' && d.params.after === '' ? <LiveTail projectId={d.projectId} params={d.params} since={d.events[0].id} count={0} /> : null}
-      <Table class="events" testId="events-table" columns={EVENT_COLUMNS}>
+      {d.params.sort !== 'relevance' && d.params.after === '' ? <LiveTail base={d.base} params={d.params} since={d.events[0].id} count={0} /> : null}
+      <Table class="events" testId="events-table" columns={d.fixedOrganization === null ? EVENT_COLUMNS : EVENT_COLUMNS.filter((col) => col.label !== 'Organization')}>
         <Rows {...d} />
       </Table>
     </>
@@ -144,7 +148,7 @@ export function Results(d: ViewerData) {
 
 /** Table rows plus, when there are more, the row that loads the next page in place (or the end of the list). */
 export function Rows(d: ViewerData) {
-  const base = `/projects/${d.projectId}/events`;
+  const base = d.base;
   const only = (add: Partial<ViewerParams>) => withFilter(base, d.params, add);
   return (
     <>
@@ -187,11 +191,13 @@ export function Rows(d: ViewerData) {
                 '—'
               )}
             </td>
-            <td class="wide mono col-org">
-              <a class="filter" href={only({ org: e.organizationId })} title={`Only events of ${e.organizationId}`} data-filter="org">
-                {e.organizationId}
-              </a>
-            </td>
+            {d.fixedOrganization === null ? (
+              <td class="wide mono col-org">
+                <a class="filter" href={only({ org: e.organizationId })} title={`Only events of ${e.organizationId}`} data-filter="org">
+                  {e.organizationId}
+                </a>
+              </td>
+            ) : null}
             <td class="wide mono col-location">
               {e.context.location ? (
                 <a
@@ -209,7 +215,7 @@ export function Rows(d: ViewerData) {
       })}
       {d.next ? (
         <tr class="load-more">
-          <td colSpan={6}>
+          <td colSpan={d.fixedOrganization === null ? 6 : 5}>
             <a
               href={`${base}${viewerQueryString(d.params, { after: d.next })}`}
               hx-get={`${base}${viewerQueryString(d.params, { after: d.next })}`}
@@ -224,8 +230,8 @@ export function Rows(d: ViewerData) {
         </tr>
       ) : d.events.length > 0 ? (
         <tr class="end-of-list">
-          <td colSpan={6} class="muted small" data-testid="end-of-list">
-            End of the list: no more events {filtersSet(d.params) || d.params.q ? 'match' : 'in this project'}.
+          <td colSpan={d.fixedOrganization === null ? 6 : 5} class="muted small" data-testid="end-of-list">
+            End of the list: no more events {filtersSet(d.params) || d.params.q ? 'match' : d.fixedOrganization === null ? 'in this project' : 'in this audit log'}.
           </td>
         </tr>
       ) : null}
