@@ -6,6 +6,7 @@ import { trackUsage } from '../usage/middleware';
 import { requireApiKey } from './auth';
 import { rateLimit } from './rate-limit';
 import { registerEventRoutes } from './events';
+import { registerOrganizationRoutes } from './organizations';
 import { registerSchemaRoutes } from './schemas';
 import { speaks } from './wire';
 import { auditLogs } from './wire/audit-logs';
@@ -17,6 +18,7 @@ export const api = new Hono<AppEnv>();
 // counted once. The wire shape is set first, so even a 401 knows which API it answers for.
 api.use('/events/*', speaks('legacy'), trackUsage, requireApiKey, rateLimit);
 api.use('/audit_logs/*', speaks('audit_logs'), trackUsage, requireApiKey, rateLimit);
+api.use('/organizations/*', speaks('audit_logs'), trackUsage, requireApiKey, rateLimit);
 
 /** The legacy Audit Trail API: POST /events, POST /events/batch, GET /events, GET /events/:id. */
 registerEventRoutes(api, '/events', legacy);
@@ -24,3 +26,5 @@ registerEventRoutes(api, '/events', legacy);
 registerEventRoutes(api, '/audit_logs/events', auditLogs);
 /** Action schemas: create a version, list versions, list actions. */
 registerSchemaRoutes(api);
+/** Organizations (WorkOS's Organizations API) and their Audit Logs retention. */
+registerOrganizationRoutes(api);

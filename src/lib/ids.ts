@@ -8,6 +8,8 @@ export const ID_PREFIX = {
   project: 'proj_',
   apiKey: 'key_',
   request: 'req_',
+  organization: 'org_',
+  organizationDomain: 'org_domain_',
 } as const;
 
 export function newId(kind: keyof typeof ID_PREFIX, now: number = Date.now()): string {

@@ -21,6 +21,10 @@ export interface Project {
   rate_limit?: RateTier;
   /** When true, every Audit Logs event must match a schema of its action (off by default). */
   require_schema?: boolean;
+  /** When true, Audit Logs events (and exports) must name an organization created through the API (off by default). */
+  managed_organizations?: boolean;
+  /** Days an organization's events are kept when it has no retention of its own; absent or null: forever. */
+  retention_days?: number | null;
 }
 
 export interface ApiKeyRecord {
