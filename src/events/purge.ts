@@ -83,8 +83,9 @@ export async function purgeChunk(db: Db, input: PurgeChunkInput): Promise<PurgeC
   const notHeld: SQL = sql`NOT EXISTS (SELECT 1 FROM organization_settings AS h
     WHERE h.project_id = ${projectId} AND h.organization_id = ${organizationId} AND h.legal_hold = 1)`;
   // The chunk's events that are still there (a purge running beside this one may have taken some).
+  // The unary `+` keeps SQLite on the rowid lookups (the organization's index would walk all its events).
   const present: SQL = sql`SELECT seq FROM events WHERE seq IN (SELECT CAST(value AS INTEGER) FROM json_each(${seqs}))
-    AND project_id = ${projectId} AND organization_id = ${organizationId}`;
+    AND +project_id = ${projectId} AND +organization_id = ${organizationId}`;
   const targetChunks = jsonChunks(targets);
   const targetRows = (chunk: string): SQL => sql`SELECT t.value ->> '$[0]' AS target_id, CAST(t.value ->> '$[1]' AS INTEGER) AS event_seq
     FROM json_each(${chunk}) AS t WHERE CAST(t.value ->> '$[1]' AS INTEGER) IN (${present})`;
@@ -93,7 +94,7 @@ export async function purgeChunk(db: Db, input: PurgeChunkInput): Promise<PurgeC
     // What this chunk removes, counted before anything goes (nothing is written when held).
     statement(db, sql`INSERT INTO purges (run, project_id, organization_id, at, cutoff, events, targets, oldest, newest)
       SELECT ${run}, ${projectId}, ${organizationId}, ${now}, ${cutoff}, count(*), ${targets.length}, min(occurred_at), max(occurred_at)
-      FROM events WHERE seq IN (${present}) AND ${notHeld} HAVING count(*) > 0`),
+      FROM events WHERE seq IN (${present}) AND ${notHeld} HAVING count(*) > 0 RETURNING events`),
     statement(db, sql`DELETE FROM search_fts WHERE rowid IN (${present}) AND ${notHeld}`),
     ...targetChunks.map((chunk) =>
       statement(db, sql`DELETE FROM event_targets WHERE project_id = ${projectId} AND (target_id, event_seq) IN (${targetRows(chunk)}) AND ${notHeld}`),
@@ -107,8 +108,9 @@ export async function purgeChunk(db: Db, input: PurgeChunkInput): Promise<PurgeC
     ),
   ];
   const results = await batch(db, statements);
-  const removed = results[0].meta.changes ?? 0;
+  // The record's count: D1's `changes` of the events delete also counts the catalog trigger's updates.
+  const removed = (results[0].results[0] as { events: number } | undefined)?.events ?? 0;
   const targetsRemoved = results.slice(2, 2 + targetChunks.length).reduce((n, r) => n + (r.meta.changes ?? 0), 0);
   const wordsRemoved = results.slice(3 + targetChunks.length).reduce((n, r) => n + (r.meta.changes ?? 0), 0);
-  return { events: removed === 0 ? 0 : (results[2 + targetChunks.length].meta.changes ?? 0), targets: targetsRemoved, words: wordsRemoved, more: rows.length === max && removed > 0 };
+  return { events: removed, targets: targetsRemoved, words: wordsRemoved, more: rows.length === max && removed > 0 };
 }
