@@ -6,6 +6,7 @@ import type { AppEnv } from '../context';
 import { actions } from './actions';
 import { events } from './events';
 import { keys } from './keys';
+import { organizations } from './organizations';
 import { projects } from './projects';
 import { session } from './session';
 import { usage } from './usage';
@@ -18,6 +19,7 @@ dashboard.route('/', session);
 dashboard.route('/', projects);
 dashboard.route('/projects/:pid/events', events);
 dashboard.route('/projects/:pid/actions', actions);
+dashboard.route('/projects/:pid/organizations', organizations);
 dashboard.route('/projects/:pid/keys', keys);
 dashboard.route('/projects/:pid/usage', usage);
 

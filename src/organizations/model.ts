@@ -109,7 +109,7 @@ export const parseUpdate = (body: unknown): OrganizationChange => parse(updateBo
 export function organizationIdParam(value: string): string {
   if (value.length < 1 || value.length > MAX_ID) {
     throw new AppError('validation_failed', 'Validation failed.', {
-      problems: [{ path: ['id'], kind: 'invalid', message: `an organization id is 1 to ${MAX_ID} characters` }],
+      problems: [{ path: ['id'], kind: 'invalid', message: `organization_id must be 1 to ${MAX_ID} characters` }],
     });
   }
   return value;

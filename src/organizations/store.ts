@@ -179,20 +179,27 @@ export async function listOrganizations(db: Db, projectId: string, q: Organizati
   return { data, before: q.after !== undefined ? first : null, after: more ? last : null };
 }
 
-/** Ids bound per query, so the JSON stays well under D1's 100 KB per statement (ids are at most 256 characters). */
-const NAMES_PER_QUERY = 250;
+/** JSON bound per query (D1: 100 KB per statement): thousands of ordinary ids, so one query in practice. */
+const NAMES_JSON_BYTES = 90_000;
 
-/**
- * Names of the organizations among `ids` that this project created; ids without one are
- * absent. One query (more only past NAMES_PER_QUERY distinct ids, as a 1,000-event batch may name).
- */
+/** Names of the organizations among `ids` that this project created, in one query; ids without one are absent. */
 export async function organizationNames(db: Db, projectId: string, ids: readonly string[]): Promise<Map<string, string>> {
-  const unique = [...new Set(ids)];
   const names = new Map<string, string>();
-  for (let i = 0; i < unique.length; i += NAMES_PER_QUERY) {
+  const groups: string[][] = [[]];
+  let size = 2;
+  for (const id of new Set(ids)) {
+    const cost = JSON.stringify(id).length + 1;
+    if (size + cost > NAMES_JSON_BYTES && groups[groups.length - 1].length > 0) {
+      groups.push([]);
+      size = 2;
+    }
+    groups[groups.length - 1].push(id);
+    size += cost;
+  }
+  for (const group of groups) {
+    if (group.length === 0) continue;
     const rows = await db.all<{ id: string; name: string }>(
-      sql`SELECT id, name FROM organizations WHERE project_id = ${projectId}
-        AND id IN (SELECT value FROM json_each(${JSON.stringify(unique.slice(i, i + NAMES_PER_QUERY))}))`,
+      sql`SELECT id, name FROM organizations WHERE project_id = ${projectId} AND id IN (SELECT value FROM json_each(${JSON.stringify(group)}))`,
     );
     for (const r of rows) names.set(r.id, r.name);
   }

@@ -49,7 +49,7 @@ function prettyRaw(raw: string): string {
   }
 }
 
-export function EventDetail({ event: e, now, backHref }: { event: AuditEvent; now: number; backHref: string }) {
+export function EventDetail({ event: e, now, backHref, organizationName }: { event: AuditEvent; now: number; backHref: string; organizationName?: string }) {
   const raw = prettyRaw(e.raw);
   return (
     <article class="detail" data-testid="event-detail">
@@ -76,6 +76,7 @@ export function EventDetail({ event: e, now, backHref }: { event: AuditEvent; no
             <Field label="Schema version" value={e.version} />
             <Field label="Occurred at" value={new Date(e.occurredAt).toISOString()} copy mono />
             <Field label="Received at" value={new Date(e.receivedAt).toISOString()} mono />
+            {organizationName ? <Field label="Organization name" value={organizationName} /> : null}
             <Field label="Organization" value={e.organizationId} copy mono />
             <Field label="Sent through" value={e.source === 'legacy' ? 'Audit Trail API (POST /events)' : 'Audit Logs API (POST /audit_logs/events)'} />
           </dl>

@@ -65,7 +65,7 @@ export function EventsPage(d: ViewerData) {
             <span>Actor</span>
             <input name="actor" value={p.actor} placeholder="Actor id or email" autoComplete="off" data-testid="actor" />
           </label>
-          <Picker name="org" label="Organization" all="All organizations" values={d.organizations} selected={p.org} />
+          <Picker name="org" label="Organization" all="All organizations" values={d.organizations} selected={p.org} labels={d.organizationNames} />
           <label>
             <span>Sort</span>
             <select name="sort" data-testid="sort">
@@ -91,7 +91,7 @@ export function EventsPage(d: ViewerData) {
 }
 
 /** A filter picker over the values a project has seen (from the catalog). */
-function Picker(props: { name: string; label: string; all: string; values: string[]; selected: string }) {
+function Picker(props: { name: string; label: string; all: string; values: string[]; selected: string; labels?: Map<string, string> }) {
   return (
     <label>
       <span>{props.label}</span>
@@ -99,7 +99,7 @@ function Picker(props: { name: string; label: string; all: string; values: strin
         <option value="">{props.all}</option>
         {props.values.map((v) => (
           <option value={v} selected={v === props.selected}>
-            {v}
+            {props.labels?.has(v) ? `${props.labels.get(v)} (${v})` : v}
           </option>
         ))}
       </select>

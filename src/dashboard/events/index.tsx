@@ -6,6 +6,7 @@ import { catalogValues, hasEvents } from '../../events/catalog';
 import { listEvents } from '../../events/list';
 import { getEvent } from '../../events/store';
 import { AppError } from '../../lib/errors';
+import { organizationNames } from '../../organizations/store';
 import { loadProject, sendSectionPage } from '../projects/section-page';
 import { sendFragment, wantsFragment } from '../render';
 import { requireSession } from '../session/require-session';
@@ -34,6 +35,7 @@ events.get('/', requireSession, async (c) => {
     fragment ? Promise.resolve([]) : catalogValues(c.var.db, ctx.project.id, 'organization'),
   ]);
   const projectEmpty = pageOf.events.length === 0 && !(await hasEvents(c.var.db, ctx.project.id));
+  const names = await organizationNames(c.var.db, ctx.project.id, [...pageOf.events.map((e) => e.organizationId), ...organizations]);
   const data: ViewerData = {
     projectId: ctx.project.id,
     params,
@@ -41,6 +43,7 @@ events.get('/', requireSession, async (c) => {
     next: pageOf.after,
     actions,
     organizations,
+    organizationNames: names,
     now,
     origin: url.origin,
     projectEmpty,
@@ -64,5 +67,6 @@ events.get('/:eid', requireSession, async (c) => {
   // Back to the list the person came from (with its filters), when they came from it.
   const from = referer ? URL.parse(referer, c.req.url) : null;
   const back = from && from.origin === new URL(c.req.url).origin && from.pathname === list ? from.pathname + from.search : list;
-  return sendSectionPage(c, ctx, 'events', event.action, <EventDetail event={event} now={c.var.now()} backHref={back} />);
+  const name = (await organizationNames(c.var.db, ctx.project.id, [event.organizationId])).get(event.organizationId);
+  return sendSectionPage(c, ctx, 'events', event.action, <EventDetail event={event} now={c.var.now()} backHref={back} organizationName={name} />);
 });

@@ -14,6 +14,8 @@ export interface ViewerData {
   next: string | null;
   actions: string[];
   organizations: string[];
+  /** Names of the organizations created through the API, by id. */
+  organizationNames?: Map<string, string>;
   now: number;
   origin: string;
   /** True when the project has no events at all (not just none matching). */
@@ -94,7 +96,10 @@ export function Rows(d: ViewerData) {
                 '—'
               )}
             </td>
-            <td class="wide mono">{e.organizationId}</td>
+            <td class="wide mono">
+              {d.organizationNames?.has(e.organizationId) ? <span class="org-name">{d.organizationNames.get(e.organizationId)} </span> : null}
+              {e.organizationId}
+            </td>
             <td class="wide mono">{e.context.location}</td>
           </tr>
         );
