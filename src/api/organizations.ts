@@ -14,7 +14,7 @@ import type { AppEnv } from '../context';
 import { AppError } from '../lib/errors';
 import type { Organization } from '../organizations/model';
 import { organizationIdParam, parseCreate, parseUpdate } from '../organizations/model';
-import { getRetention, parseRetentionBody, setRetention, type OrganizationRetention } from '../organizations/retention';
+import { getRetention, parseRetentionBody, periodName, setRetention, type OrganizationRetention } from '../organizations/retention';
 import {
   createOrganization,
   deleteOrganization,
@@ -55,9 +55,12 @@ export function organizationJson(o: Organization) {
   };
 }
 
-/** WorkOS answers `retention_period_in_days`; Waymark adds where it comes from and the legal hold. */
+/**
+ * WorkOS answers `retention_period_in_days` (and names the SDK's `retention_period` in its
+ * spec); Waymark adds where the period comes from and the legal hold.
+ */
 function retentionJson(r: OrganizationRetention) {
-  return { retention_period_in_days: r.days, source: r.source, legal_hold: r.legalHold };
+  return { retention_period_in_days: r.days, retention_period: periodName(r.days), source: r.source, legal_hold: r.legalHold };
 }
 
 const cursor = (name: string) =>

@@ -20,6 +20,14 @@ export function periodDays(period: string): number | null {
   return Number(m[3] ?? m[4]) * 365;
 }
 
+/** The SDK's period name for a number of days, when there is one (30 → `1_MONTH`, 730 → `2_YEARS`), else null. */
+export function periodName(days: number | null): string | null {
+  if (days === null) return null;
+  if (days % 365 === 0 && days / 365 <= 10) return days === 365 ? '1_YEAR' : `${days / 365}_YEARS`;
+  if (days % 30 === 0 && days / 30 <= 11) return days === 30 ? '1_MONTH' : `${days / 30}_MONTHS`;
+  return null;
+}
+
 /** What a PUT asks for: a number of days, forever (null), or back to the project's default. */
 export type RetentionChange = { kind: 'days'; days: number | null } | { kind: 'default' };
 

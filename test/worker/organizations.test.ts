@@ -148,7 +148,7 @@ describe('retention API', () => {
     const org = 'org_retention_1';
     const none = await call('GET', `/organizations/${org}/audit_logs_retention`, { key });
     expect(none.status, none.text).toBe(200);
-    expect(none.body).toEqual({ retention_period_in_days: null, source: 'project', legal_hold: false });
+    expect(none.body).toEqual({ retention_period_in_days: null, retention_period: null, source: 'project', legal_hold: false });
 
     const days = await call('PUT', `/organizations/${org}/audit_logs_retention`, { key, body: { retention_period_in_days: 365 } });
     expect(days.body.retention_period_in_days).toBe(365);
@@ -157,6 +157,7 @@ describe('retention API', () => {
     for (const [period, n] of [['1_MONTH', 30], ['11_MONTHS', 330], ['1_YEAR', 365], ['10_YEARS', 3650]] as const) {
       const r = await call('PUT', `/organizations/${org}/audit_logs_retention`, { key, body: { retention_period: period } });
       expect(r.body.retention_period_in_days, period).toBe(n);
+      expect(r.body.retention_period, period).toBe(period);
     }
     const forever = await call('PUT', `/organizations/${org}/audit_logs_retention`, { key, body: { retention_period_in_days: null } });
     expect(forever.body).toMatchObject({ retention_period_in_days: null, source: 'organization' });
@@ -164,7 +165,7 @@ describe('retention API', () => {
     await setProjectRetention(env.KV, { projectId, days: 90 });
     expect((await call('GET', `/organizations/${org}/audit_logs_retention`, { key })).body.retention_period_in_days).toBe(null);
     const back = await call('PUT', `/organizations/${org}/audit_logs_retention`, { key, body: { use_project_default: true } });
-    expect(back.body).toEqual({ retention_period_in_days: 90, source: 'project', legal_hold: false });
+    expect(back.body).toEqual({ retention_period_in_days: 90, retention_period: '3_MONTHS', source: 'project', legal_hold: false });
     await setProjectRetention(env.KV, { projectId, days: null });
   });
 
