@@ -113,10 +113,10 @@ function LastPurge(props: { purge: PurgeRecord | null; now: number }) {
   if (!p) return <span class="muted">never</span>;
   return (
     <span data-testid="last-purge">
-      {p.events.toLocaleString('en-US')} events, {p.targets.toLocaleString('en-US')} target rows, <Time ms={p.at} now={props.now} />
+      {p.events.toLocaleString('en-US')} events, {p.targets.toLocaleString('en-US')} target rows
       <br />
       <span class="muted small">
-        occurred {exactTime(p.oldest)} – {exactTime(p.newest)}; before {exactTime(p.cutoff)}
+        <Time ms={p.at} now={props.now} />; they occurred {exactTime(p.oldest)} to {exactTime(p.newest)}, before the cutoff {exactTime(p.cutoff)}
       </span>
     </span>
   );
@@ -168,7 +168,7 @@ export function OrganizationsPage(props: {
                 <td>
                   <HoldCell base={base} csrf={props.csrf} row={row} />
                 </td>
-                <td class="wide">
+                <td class="wide last-purge">
                   <LastPurge purge={row.lastPurge} now={props.now} />
                 </td>
               </tr>
