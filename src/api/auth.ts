@@ -19,6 +19,7 @@ export const requireApiKey = createMiddleware<AppEnv>(async (c, next) => {
   const unusable = keyUnusable(record, c.var.now());
   if (unusable) {
     c.set('projectId', record.project_id); // so the project's usage page shows the failing integration
+    c.set('apiKeyId', record.id); // and the key's own counter shows it is still in use
     throw new AppError(
       'unauthorized',
       unusable === 'revoked'

@@ -7,6 +7,7 @@ import { actions } from './actions';
 import { events } from './events';
 import { keys } from './keys';
 import { organizations } from './organizations';
+import { preferences } from './preferences';
 import { projects } from './projects';
 import { session } from './session';
 import { usage } from './usage';
@@ -17,6 +18,7 @@ export const dashboard = new Hono<AppEnv>();
 
 dashboard.route('/', session);
 dashboard.route('/', projects);
+dashboard.route('/preferences', preferences);
 dashboard.route('/projects/:pid/events', events);
 dashboard.route('/projects/:pid/actions', actions);
 dashboard.route('/projects/:pid/organizations', organizations);

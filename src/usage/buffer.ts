@@ -3,7 +3,7 @@
 // the write belongs to a live request). Counting then costs no D1 write on any
 // request's path; the counters are atomic upserts, so concurrency loses nothing.
 import { batch, type Db } from '../lib/db';
-import { failureStatement, statusClass, usageStatement, utcDay, type FailureRecord, type UsageHit } from './store';
+import { failureStatement, keyUsageStatement, statusClass, usageStatement, utcDay, type FailureRecord, type UsageHit } from './store';
 
 export const FLUSH_DELAY_MS = 500;
 
@@ -37,8 +37,20 @@ export async function flushUsage(db: Db): Promise<void> {
       m.events += h.events;
     } else merged.set(key, { ...h, requests: 1 });
   }
+  // Per API key: one upsert per key with its count and latest use.
+  const byKey = new Map<string, { projectId: string; keyId: string; requests: number; last: number }>();
+  for (const h of takenHits) {
+    if (!h.keyId) continue;
+    const id = `${h.projectId}\u0000${h.keyId}`;
+    const k = byKey.get(id);
+    if (k) {
+      k.requests += 1;
+      k.last = Math.max(k.last, h.at);
+    } else byKey.set(id, { projectId: h.projectId, keyId: h.keyId, requests: 1, last: h.at });
+  }
   await batch(db, [
     ...[...merged.values()].map((h) => usageStatement(db, h, h.requests)),
+    ...[...byKey.values()].map((k) => keyUsageStatement(db, k.projectId, k.keyId, k.requests, k.last)),
     ...takenFailures.map((f) => failureStatement(db, f)),
   ]);
 }

@@ -31,7 +31,7 @@ export const trackUsage = createMiddleware<AppEnv>(async (c, next) => {
     const url = new URL(c.req.url);
     failure = { projectId, at, method: c.req.method, path: url.pathname + url.search, status, code, message, requestId: c.var.requestId };
   }
-  const flush = bufferUsage(db, { projectId, at, endpoint: route, status, events: c.get('usageEvents') ?? 0 }, failure);
+  const flush = bufferUsage(db, { projectId, at, endpoint: route, status, events: c.get('usageEvents') ?? 0, keyId: c.get('apiKeyId') ?? null }, failure);
   if (!flush) return;
   const write = flush.catch((err) => console.error(`[${c.var.requestId}] usage not recorded`, err));
   try {

@@ -13,6 +13,8 @@ export interface UsageHit {
   endpoint: string;
   status: number;
   events: number;
+  /** The API key the request used (also for revoked and expired keys), when it named one. */
+  keyId?: string | null;
 }
 
 export const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -27,6 +29,29 @@ export function usageStatement(db: Db, hit: UsageHit, requests = 1): D1PreparedS
       ON CONFLICT (project_id, day, endpoint, status_class)
       DO UPDATE SET requests = requests + excluded.requests, events = events + excluded.events`,
   );
+}
+
+/** A key's counter: `requests` more requests, last used at `lastUsedAt` (never moves back). */
+export function keyUsageStatement(db: Db, projectId: string, keyId: string, requests: number, lastUsedAt: number): D1PreparedStatement {
+  return statement(
+    db,
+    sql`INSERT INTO usage_keys (project_id, key_id, requests, last_used_at) VALUES (${projectId}, ${keyId}, ${requests}, ${lastUsedAt})
+      ON CONFLICT (project_id, key_id)
+      DO UPDATE SET requests = requests + excluded.requests, last_used_at = max(last_used_at, excluded.last_used_at)`,
+  );
+}
+
+export interface KeyUsage {
+  keyId: string;
+  requests: number;
+  lastUsedAt: number;
+}
+
+/** Every key's counter of one project (one row per key the project ever had, so bounded by its keys). */
+export async function keyUsage(db: Db, projectId: string): Promise<Map<string, KeyUsage>> {
+  const rows = await db.all<KeyUsage>(sql`SELECT key_id AS keyId, requests, last_used_at AS lastUsedAt
+    FROM usage_keys WHERE project_id = ${projectId} LIMIT 10000`);
+  return new Map(rows.map((r) => [r.keyId, r]));
 }
 
 export interface FailureRecord {

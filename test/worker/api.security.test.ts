@@ -3,7 +3,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { createKey, createProject, listKeys, revokeKey } from '../../src/projects/store';
 import { FLUSH_DELAY_MS } from '../../src/usage/buffer';
-import { auditLogBody, call, DEMO_KEY, legacyEvent } from './helpers';
+import { auditLogBody, call, DEMO_KEY, legacyEvent, page, signIn } from './helpers';
 
 describe('API keys', () => {
   it.each([
@@ -167,5 +167,54 @@ describe('usage counting', () => {
       return { requests: after.r - before.r, events: after.e - before.e };
     };
     expect(await eventually(delta, { requests: 25, events: 21 })).toEqual({ requests: 25, events: 21 });
+  });
+});
+
+describe('each API key\'s own counter', () => {
+  it('counts requests per key and its last use (revoked keys too), shown on the keys page', async () => {
+    const project = await createProject(env.KV, { name: 'Key usage', now: Date.now() });
+    const a = await createKey(env.KV, { projectId: project.id, mode: 'test', name: 'a', now: Date.now() });
+    const b = await createKey(env.KV, { projectId: project.id, mode: 'test', name: 'b', now: Date.now() });
+    const started = Date.now();
+    await Promise.all(Array.from({ length: 7 }, () => call('GET', '/events?limit=1', { key: a.plain })));
+    await call('POST', '/events', { key: b.plain, body: legacyEvent() });
+    await revokeKey(env.KV, { projectId: project.id, keyId: b.key.id, now: Date.now() });
+    expect((await call('GET', '/events', { key: b.plain })).status).toBe(401);
+    const read = async () => {
+      const { results } = await env.DB.prepare('SELECT key_id, requests, last_used_at FROM usage_keys WHERE project_id = ? ORDER BY key_id')
+        .bind(project.id)
+        .all<{ key_id: string; requests: number; last_used_at: number }>();
+      return Object.fromEntries(results.map((r) => [r.key_id, r.requests]));
+    };
+    const expected = { [a.key.id]: 7, [b.key.id]: 2 };
+    expect(await eventually(read, expected)).toEqual(expected);
+    const last = await env.DB.prepare('SELECT min(last_used_at) AS m FROM usage_keys WHERE project_id = ?').bind(project.id).first<{ m: number }>();
+    expect(last!.m).toBeGreaterThanOrEqual(started);
+    // No other project's key counter moved with these requests.
+    const foreign = await env.DB.prepare('SELECT count(*) AS n FROM usage_keys WHERE key_id IN (?, ?) AND project_id != ?').bind(a.key.id, b.key.id, project.id).first<{ n: number }>();
+    expect(foreign!.n).toBe(0);
+
+    const { cookie } = await signIn({ client: '198.51.100.61', csrfFrom: `/projects/${project.id}/keys` });
+    const html = await (await page(`/projects/${project.id}/keys`, { headers: { cookie } })).text();
+    const row = (id: string) => new RegExp(`data-key-id="${id}"[\\s\\S]*?</tr>`).exec(html)![0];
+    expect(row(a.key.id)).toMatch(/data-testid="key-requests">7</);
+    expect(row(b.key.id)).toMatch(/data-testid="key-requests">2</);
+    expect(row(a.key.id)).not.toContain('Never');
+  });
+});
+
+describe('the usage page tells client errors from server errors', () => {
+  it('shows 4xx and 5xx as two figures, and 4xx is not shown as a server failure', async () => {
+    const project = await createProject(env.KV, { name: 'Error split', now: Date.now() });
+    const k = await createKey(env.KV, { projectId: project.id, mode: 'test', name: 'k', now: Date.now() });
+    await call('GET', '/events?limit=1', { key: k.plain });
+    await call('GET', '/events?limit=999999', { key: k.plain });
+    const sum = async () => (await env.DB.prepare('SELECT coalesce(sum(requests), 0) AS r FROM usage_daily WHERE project_id = ?').bind(project.id).first<{ r: number }>())!.r;
+    expect(await eventually(sum, 2)).toBe(2);
+    const { cookie } = await signIn({ client: '198.51.100.62', csrfFrom: `/projects/${project.id}/keys` });
+    const html = await (await page(`/projects/${project.id}/usage`, { headers: { cookie } })).text();
+    expect(html).toMatch(/data-testid="client-errors">50\.0%</);
+    expect(html).toMatch(/class="stat-value " data-testid="server-errors">0\.0%</);
+    expect(html).toContain('client errors (4xx)');
   });
 });

@@ -24,6 +24,9 @@ export function Layout(props: {
   const { project, projects, section, csrf } = props;
   return (
     <Document title={`${props.title} · ${project.name}`}>
+      <a class="skip-link" href="#main" data-testid="skip-link">
+        Skip to content
+      </a>
       <div class="shell">
         <aside class="sidebar">
           <a class="brand" href="/">
@@ -64,7 +67,7 @@ export function Layout(props: {
             <button type="submit" class="link">Sign out</button>
           </form>
         </aside>
-        <main id="main">{props.children}</main>
+        <main id="main" tabindex={-1}>{props.children}</main>
       </div>
     </Document>
   );

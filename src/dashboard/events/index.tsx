@@ -12,8 +12,11 @@ import { sendFragment, wantsFragment } from '../render';
 import { requireSession } from '../session/require-session';
 import { EventDetail } from './event-detail';
 import { EventsPage } from './events-page';
-import { Results, Rows, type ViewerData } from './results';
-import { readViewerParams, toEventQuery, viewerQueryString } from './viewer-params';
+import { EVENT_ID_PATTERN } from '../../lib/ids';
+import { LiveSummary, LiveTail, Results, Rows, summaryLine, type ViewerData } from './results';
+import { parseSearch } from '../../events/search/language';
+import { viewerZone } from '../time-zone';
+import { badRangeInputs, readViewerParams, toEventQuery, viewerQueryString } from './viewer-params';
 
 export const events = new Hono<AppEnv>();
 
@@ -22,8 +25,13 @@ events.get('/', requireSession, async (c) => {
   const url = new URL(c.req.url);
   const params = readViewerParams(url);
   const now = c.var.now();
+  const zone = viewerZone(c);
   const started = performance.now();
-  const query = toEventQuery(ctx.project.id, params, now);
+  const query = toEventQuery(ctx.project.id, params, now, zone.zone);
+  const hints = [
+    ...(params.q.trim() ? parseSearch(params.q, now).hints : []),
+    ...badRangeInputs(params, zone.zone).map((k) => `${k === 'from' ? 'From' : 'To'}: “${params[k]}” is not a date and time (2026-11-26T10:30); it was left out.`),
+  ];
   const fragment = wantsFragment(c);
   const loadMore = fragment && params.after !== '';
   const [pageOf, actions, organizations] = await Promise.all([
@@ -48,14 +56,40 @@ events.get('/', requireSession, async (c) => {
     origin: url.origin,
     projectEmpty,
     tookMs: Math.max(1, Math.round(performance.now() - started)),
+    zone,
+    hints,
+    csrf: c.var.session.csrf,
+    selfHref: `/projects/${ctx.project.id}/events${viewerQueryString({ ...params, after: '' })}`,
   };
   if (loadMore) return sendFragment(c, <Rows {...data} />);
   if (fragment) {
     // Keep the address bar clean and shareable: only the filters that are set.
     c.header('HX-Replace-Url', `/projects/${ctx.project.id}/events${viewerQueryString({ ...params, after: '' })}`);
-    return sendFragment(c, <Results {...data} />);
+    return sendFragment(
+      c,
+      <>
+        <Results {...data} />
+        <LiveSummary text={summaryLine(data)} />
+      </>,
+    );
   }
   return sendSectionPage(c, ctx, 'events', 'Events', <EventsPage {...data} />);
+});
+
+/** The live tail: how many events (up to 100) arrived above the list's top row, as the notice fragment. */
+events.get('/newer', requireSession, async (c) => {
+  const ctx = await loadProject(c);
+  const url = new URL(c.req.url);
+  const params = readViewerParams(url);
+  const since = url.searchParams.get('since') ?? '';
+  if (!EVENT_ID_PATTERN.test(since)) throw new AppError('validation_failed', 'since must be an event id.');
+  const now = c.var.now();
+  const query = { ...toEventQuery(ctx.project.id, params, now, viewerZone(c).zone), order: 'desc' as const, after: undefined, before: since, limit: 100 };
+  const newer = await listEvents(c.var.db, query).catch((err) => {
+    if (err instanceof AppError && err.status === 422) return { events: [] };
+    throw err;
+  });
+  return sendFragment(c, <LiveTail projectId={ctx.project.id} params={params} since={since} count={newer.events.length} />);
 });
 
 events.get('/:eid', requireSession, async (c) => {
@@ -68,5 +102,6 @@ events.get('/:eid', requireSession, async (c) => {
   const from = referer ? URL.parse(referer, c.req.url) : null;
   const back = from && from.origin === new URL(c.req.url).origin && from.pathname === list ? from.pathname + from.search : list;
   const name = (await organizationNames(c.var.db, ctx.project.id, [event.organizationId])).get(event.organizationId);
+  if (wantsFragment(c)) return sendFragment(c, <EventDetail event={event} now={c.var.now()} backHref={back} panel organizationName={name} />);
   return sendSectionPage(c, ctx, 'events', event.action, <EventDetail event={event} now={c.var.now()} backHref={back} organizationName={name} />);
 });

@@ -10,6 +10,7 @@ import { AppError } from '../../lib/errors';
 import { loadProject, sendSectionPage } from '../projects/section-page';
 import { isSecureRequest } from '../session/cookie';
 import { requireSession } from '../session/require-session';
+import { keyUsage } from '../../usage/store';
 import { KeysPage } from './keys-page';
 import { EXPIRY_DAYS, OVERLAP_HOURS } from './options';
 
@@ -20,7 +21,7 @@ const FLASH_COOKIE = 'wm_new_key';
 
 keys.get('/', requireSession, async (c) => {
   const ctx = await loadProject(c);
-  const list = await listKeys(c.env.KV, ctx.project.id);
+  const [list, usage] = await Promise.all([listKeys(c.env.KV, ctx.project.id), keyUsage(c.var.db, ctx.project.id)]);
   let created: { plain: string; key: ApiKeySummary } | undefined;
   const flash = getCookie(c, FLASH_COOKIE);
   if (flash) {
@@ -44,6 +45,7 @@ keys.get('/', requireSession, async (c) => {
       projectId={ctx.project.id}
       projectName={ctx.project.name}
       keys={list}
+      usage={usage}
       csrf={c.var.session.csrf}
       now={c.var.now()}
       created={created}

@@ -1,5 +1,6 @@
 // API keys of one project: list, create (the plain key shown once), revoke with a confirmation.
 import { keyUnusable, scopesOf, type ApiKeySummary } from '../../projects/store';
+import type { KeyUsage } from '../../usage/store';
 import { EXPIRY_DAYS, OVERLAP_HOURS, overlapLabel } from './options';
 import { CopyButton } from '../components/copy-button';
 import { Table, type Column } from '../components/table';
@@ -10,6 +11,8 @@ const KEY_COLUMNS: Column[] = [
   { label: 'Key' },
   { label: 'Scopes' },
   { label: 'Created' },
+  { label: 'Last used' },
+  { label: 'Requests', class: 'num' },
   { label: 'State' },
   { label: 'Actions', hidden: true },
 ];
@@ -47,6 +50,8 @@ export function KeysPage(props: {
   projectId: string;
   projectName: string;
   keys: ApiKeySummary[];
+  /** Each key's request count and last use, from the usage counters (a few seconds behind). */
+  usage: Map<string, KeyUsage>;
   csrf: string;
   now: number;
   created?: { plain: string; key: ApiKeySummary };
@@ -125,6 +130,12 @@ export function KeysPage(props: {
                 <td data-testid="key-scopes">{scopesOf(k).join(', ')}</td>
                 <td>
                   <Time ms={k.created_at} now={props.now} />
+                </td>
+                <td data-testid="key-last-used">
+                  {props.usage.get(k.id) ? <Time ms={props.usage.get(k.id)!.lastUsedAt} now={props.now} /> : <span class="muted">Never</span>}
+                </td>
+                <td class="num" data-testid="key-requests">
+                  {(props.usage.get(k.id)?.requests ?? 0).toLocaleString('en-US')}
                 </td>
                 <td>
                   <KeyState k={k} now={props.now} />

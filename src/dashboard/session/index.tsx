@@ -7,16 +7,12 @@ import { AppError } from '../../lib/errors';
 import { sendHtml } from '../render';
 import { endSession, readSession, startSession } from './cookie';
 import { checkOrigin } from './csrf';
+import { safeNext } from '../safe-next';
 import { LoginPage } from './login-page';
 import { FAILURE_DELAY_MS, clearFailures, lockedFor, recordFailure } from './login-throttle';
 import { requireSession } from './require-session';
 
 export const session = new Hono<AppEnv>();
-
-/** Only same-site paths may be a post-sign-in destination. */
-function safeNext(next: unknown): string {
-  return typeof next === 'string' && /^\/(?!\/)[^\s\\]*$/.test(next) && next.length < 2000 ? next : '/';
-}
 
 const clientAddress = (c: Context<AppEnv>) => c.req.header('cf-connecting-ip') ?? 'local';
 

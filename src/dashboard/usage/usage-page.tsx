@@ -80,7 +80,9 @@ export function UsagePage({ days, failures, now, rateLimit }: UsageData) {
     endpoints.set(row.endpoint, e);
   }
   const total = OUTCOMES.reduce((s, o) => s + byOutcome[o].reduce((a, b) => a + b, 0), 0);
-  const failed = byOutcome['4xx'].reduce((a, b) => a + b, 0) + byOutcome['5xx'].reduce((a, b) => a + b, 0);
+  const clientErrors = byOutcome['4xx'].reduce((a, b) => a + b, 0);
+  const serverErrors = byOutcome['5xx'].reduce((a, b) => a + b, 0);
+  const share = (n: number) => (total === 0 ? '—' : `${((n / total) * 100).toFixed(1)}%`);
   const ingested = events.reduce((a, b) => a + b, 0);
   return (
     <>
@@ -97,9 +99,17 @@ export function UsagePage({ days, failures, now, rateLimit }: UsageData) {
           <span class="stat-value">{ingested.toLocaleString('en-US')}</span>
           <span class="stat-label">events ingested</span>
         </div>
-        <div class="stat">
-          <span class={`stat-value ${failed > 0 ? 'warn' : ''}`}>{total === 0 ? '—' : `${((failed / total) * 100).toFixed(1)}%`}</span>
-          <span class="stat-label">failed</span>
+        <div class="stat" title="Requests Waymark refused (bad input, bad key, rate limit): fix them in the calling app.">
+          <span class={`stat-value ${clientErrors > 0 ? 'warn' : ''}`} data-testid="client-errors">
+            {share(clientErrors)}
+          </span>
+          <span class="stat-label">client errors (4xx)</span>
+        </div>
+        <div class="stat" title="Requests Waymark could not serve: retry them; they are Waymark's to fix.">
+          <span class={`stat-value ${serverErrors > 0 ? 'bad' : ''}`} data-testid="server-errors">
+            {share(serverErrors)}
+          </span>
+          <span class="stat-label">server errors (5xx)</span>
         </div>
       </section>
       <RateLimitCard rateLimit={rateLimit} />
@@ -149,6 +159,7 @@ export function UsagePage({ days, failures, now, rateLimit }: UsageData) {
       )}
       <section class="card">
         <h2>Recent failed requests</h2>
+        <p class="muted small">4xx: refused as sent (the message says what to change). 5xx: Waymark could not serve it; safe to retry.</p>
         {failures.length === 0 ? (
           <p class="muted">No failed requests in the last {USAGE_DAYS} days.</p>
         ) : (

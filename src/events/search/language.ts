@@ -50,7 +50,11 @@ export interface ParsedSearch {
   actionTypes: ActionType[];
   after?: number;
   before?: number;
+  /** What a qualifier expected when its value did not fit (`after:banana`); the value was searched as text. */
+  hints: string[];
 }
+
+const WHEN_EXPECTED = 'a date (2026-11-01 or 2026-11-01T10:00Z) or an age (30m, 24h, 7d, 2w, 3mo, 1y)';
 
 const HAS_TOKEN = /[\p{L}\p{N}]/u;
 const RELATIVE = /^(\d{1,5})(m|min|h|d|w|mo|y)$/i;
@@ -108,7 +112,9 @@ function tokenize(input: string): { tokens: RawToken[]; trailingSpace: boolean }
 }
 
 export function parseSearch(input: string, now: number): ParsedSearch {
-  const out: ParsedSearch = { terms: [], eventIds: [], actions: [], notActions: [], actionPrefixes: [], actionTypes: [] };
+  const out: ParsedSearch = { terms: [], eventIds: [], actions: [], notActions: [], actionPrefixes: [], actionTypes: [], hints: [] };
+  const hint = (t: RawToken, expected: string) =>
+    out.hints.push(`${t.key}: expects ${expected}; “${t.value}” is not one, so “${t.key}:${t.value}” was searched as text.`);
   const { tokens, trailingSpace } = tokenize(input);
   const asText = (t: RawToken, isLast: boolean, columns: string | null = null, plain = true) => {
     const phrase = t.key !== null && columns === null ? `${t.key} ${t.value}` : t.value;
@@ -145,7 +151,10 @@ export function parseSearch(input: string, now: number): ParsedSearch {
       case 'type': {
         const types = v.toLowerCase().split(',');
         if (!t.negated && types.every((x) => /^[crud]$/.test(x))) out.actionTypes.push(...(types as ActionType[]));
-        else asText(t, isLast);
+        else {
+          if (!t.negated) hint(t, 'c, r, u or d (create, read, update, delete), or several with commas: type:c,u');
+          asText(t, isLast);
+        }
         return;
       }
       case 'after':
@@ -153,6 +162,7 @@ export function parseSearch(input: string, now: number): ParsedSearch {
       case 'before':
       case 'until': {
         const when = parseWhen(v, now);
+        if (when === null && v !== '') hint(t, WHEN_EXPECTED);
         if (when === null || t.negated) asText(t, isLast);
         else if (t.key === 'after' || t.key === 'since') out.after = Math.max(out.after ?? -Infinity, when);
         else out.before = Math.min(out.before ?? Infinity, when);
@@ -160,7 +170,10 @@ export function parseSearch(input: string, now: number): ParsedSearch {
       }
       case 'id':
         if (EVENT_ID_PATTERN.test(v)) out.eventIds.push(v.slice(0, 4).toLowerCase() + v.slice(4).toUpperCase());
-        else asText(t, isLast);
+        else {
+          hint(t, 'an event id such as evt_01JB7Q3R5W8YJ6K4N2C9D0E1F2');
+          asText(t, isLast);
+        }
         return;
       default: {
         const columns = COLUMN_QUALIFIERS[t.key];
