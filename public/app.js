@@ -240,3 +240,22 @@ function closePanel() {
 document.addEventListener('click', (event) => {
   if (event.target instanceof Element && event.target.closest('[data-panel-close]')) closePanel();
 });
+
+// The actor filter suggests actors as a name, email or id is typed (a bounded index query on the
+// server); the list searches when a value is chosen or committed, not at every keystroke.
+let suggestTimer = 0;
+document.addEventListener(
+  'input',
+  (event) => {
+    const input = event.target;
+    if (!(input instanceof HTMLInputElement) || !input.dataset.suggest) return;
+    event.stopPropagation();
+    clearTimeout(suggestTimer);
+    suggestTimer = setTimeout(async () => {
+      const list = document.getElementById(input.getAttribute('list'));
+      const res = await fetch(`${input.dataset.suggest}?prefix=${encodeURIComponent(input.value)}`, { headers: { 'HX-Request': 'true' } });
+      if (res.ok && list) list.innerHTML = await res.text();
+    }, 200);
+  },
+  true,
+);

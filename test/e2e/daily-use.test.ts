@@ -167,6 +167,18 @@ describe('time, in the viewer\'s own zone', () => {
     expect(await probeRow().count()).toBe(0);
   });
 
+  it('From/To can be typed with the keyboard alone', async () => {
+    await tz.goto(`${EVENTS}?q=tzprobe`);
+    await tz.focus('[data-testid=from]');
+    // en-US segments: month, day, year (up to six digits, so → moves on), hour, minute, AM/PM.
+    await tz.keyboard.type('11202026');
+    await tz.keyboard.press('ArrowRight');
+    await tz.keyboard.type('0329P');
+    await tz.keyboard.press('Tab');
+    await tz.waitForURL((u) => u.searchParams.get('from') === '2026-11-20T15:29' && u.searchParams.get('range') === 'custom');
+    expect(await probeRow().count()).toBe(1);
+  });
+
   it('one switch shows every time in UTC, and back', async () => {
     await tz.goto(`${EVENTS}?q=tzprobe`);
     await tz.click('[data-testid=time-switch]');
@@ -289,6 +301,25 @@ describe('narrowing down and daily use', () => {
     await page.waitForURL((u) => (u.searchParams.get('q') ?? '').includes(`ip:"${ip}"`));
     for (const text of await page.locator('tr[data-event-id] [data-filter=ip]').allInnerTexts()) expect(text).toBe(ip);
     await page.screenshot({ path: join(ARTIFACTS, 'click-to-filter.png') });
+  });
+
+  it('the actor filter suggests actors from a name or email prefix, and filters on the one chosen', async () => {
+    await page.goto(DAILY);
+    const before = page.url();
+    await page.locator('[data-testid=actor]').pressSequentially('Clar', { delay: 30 });
+    await page.waitForFunction(() => document.querySelectorAll('#actor-suggestions option').length > 0);
+    const options = await page.$$eval('#actor-suggestions option', (os) => os.map((o) => [(o as HTMLOptionElement).value, o.textContent]));
+    expect(options.some(([value, label]) => value!.startsWith('clarence') && label!.includes('Clarence'))).toBe(true);
+    // Typing did not search (no empty list flashed for "Clar").
+    expect(page.url()).toBe(before);
+    const email = options.find(([value]) => value!.startsWith('clarence'))![0]!;
+    await page.fill('[data-testid=actor]', email);
+    await page.press('[data-testid=actor]', 'Enter');
+    await page.waitForURL((u) => u.searchParams.get('actor') === email);
+    const names = await page.locator('tr[data-event-id] td.actor [data-filter=actor]').allInnerTexts();
+    expect(names.length).toBeGreaterThan(0);
+    for (const n of names) expect(n).toContain('Clarence');
+    await page.screenshot({ path: join(ARTIFACTS, 'actor-filter.png') });
   });
 
   it('the detail offers the same filters', async () => {

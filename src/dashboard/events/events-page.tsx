@@ -75,7 +75,16 @@ export function EventsPage(d: ViewerData) {
           <Picker name="action" label="Action" all="All actions" values={d.actions} selected={p.action} />
           <label>
             <span>Actor</span>
-            <input name="actor" value={p.actor} placeholder="Actor id or email" autoComplete="off" data-testid="actor" />
+            <input
+              name="actor"
+              value={p.actor}
+              placeholder="Name, email or id…"
+              autoComplete="off"
+              list="actor-suggestions"
+              data-suggest={`${base}/actors`}
+              data-testid="actor"
+            />
+            <datalist id="actor-suggestions" data-testid="actor-suggestions"></datalist>
           </label>
           <label>
             <span>Target</span>

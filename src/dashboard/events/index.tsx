@@ -10,6 +10,7 @@ import { organizationNames } from '../../organizations/store';
 import { loadProject, sendSectionPage } from '../projects/section-page';
 import { sendFragment, wantsFragment } from '../render';
 import { requireSession } from '../session/require-session';
+import { ActorOptions } from './actor-options';
 import { EventDetail } from './event-detail';
 import { EventsPage } from './events-page';
 import { EVENT_ID_PATTERN } from '../../lib/ids';
@@ -74,6 +75,29 @@ events.get('/', requireSession, async (c) => {
     );
   }
   return sendSectionPage(c, ctx, 'events', 'Events', <EventsPage {...data} />);
+});
+
+/**
+ * Actor suggestions for the actor filter: the distinct actors among the newest 100 events whose
+ * actor id, name or email starts with what was typed (the search index's actor columns, one
+ * bounded page; never a scan). Answers `<option>`s for the filter's datalist.
+ */
+events.get('/actors', requireSession, async (c) => {
+  const ctx = await loadProject(c);
+  const prefix = (c.req.query('prefix') ?? '').trim().slice(0, 128);
+  if ([...prefix].length < 2 || !/[\p{L}\p{N}]/u.test(prefix)) return sendFragment(c, <ActorOptions actors={[]} />);
+  const page = await listEvents(c.var.db, { projectId: ctx.project.id, search: `actor:${prefix.replace(/[\s"]+/g, ' ').trim().split(' ').join(' actor:')}`, order: 'desc', limit: 100, now: c.var.now() }).catch(
+    (err) => {
+      if (err instanceof AppError && err.status === 422) return { events: [] };
+      throw err;
+    },
+  );
+  const seen = new Map<string, { id: string; name: string | null; email: string | null }>();
+  for (const e of page.events) {
+    if (seen.size >= 10) break;
+    if (!seen.has(e.actor.id)) seen.set(e.actor.id, { id: e.actor.id, name: e.actor.name, email: e.actor.email });
+  }
+  return sendFragment(c, <ActorOptions actors={[...seen.values()]} />);
 });
 
 /** The live tail: how many events (up to 100) arrived above the list's top row, as the notice fragment. */
