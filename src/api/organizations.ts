@@ -128,7 +128,7 @@ export function registerOrganizationRoutes(app: Hono<AppEnv>): void {
   app.get('/organizations/:id', requireScope('read'), async (c) => c.json(organizationJson(await existing(c, c.req.param('id')))));
 
   app.put('/organizations/:id', requireScope('write'), async (c) => {
-    const id = (await existing(c, c.req.param('id'))).id;
+    const id = organizationIdParam(c.req.param('id'));
     const body = await readJsonBody(c.req.raw, MAX_BODY_BYTES);
     const org = await updateOrganization(c.var.db, { projectId: c.var.projectId, id, change: parseUpdate(body.value), now: c.var.now() });
     return c.json(organizationJson(org));
@@ -149,7 +149,7 @@ export function registerOrganizationRoutes(app: Hono<AppEnv>): void {
     const id = await retentionTarget(c);
     const body = await readJsonBody(c.req.raw, MAX_BODY_BYTES);
     const change = parseRetentionBody(body.value);
-    await setRetention(c.var.db, { projectId: c.var.projectId, organizationId: id, change, now: c.var.now() });
-    return c.json(retentionJson(await getRetention(c.var.db, c.var.projectId, id, c.var.projectSettings.retentionDays)));
+    const projectDays = c.var.projectSettings.retentionDays;
+    return c.json(retentionJson(await setRetention(c.var.db, { projectId: c.var.projectId, organizationId: id, change, now: c.var.now(), projectDays })));
   });
 }

@@ -115,16 +115,22 @@ export async function getRetention(db: Db, projectId: string, organizationId: st
   return (await retentionOf(db, projectId, [organizationId], projectDays)).get(organizationId)!;
 }
 
-export async function setRetention(db: Db, input: { projectId: string; organizationId: string; change: RetentionChange; now: number }): Promise<void> {
+/** Sets an organization's retention and answers what now applies to it (one statement). */
+export async function setRetention(
+  db: Db,
+  input: { projectId: string; organizationId: string; change: RetentionChange; now: number; projectDays?: number | null },
+): Promise<OrganizationRetention> {
   const { projectId, organizationId, change, now } = input;
   const set = change.kind === 'days' ? 1 : 0;
   const days = change.kind === 'days' ? change.days : null;
-  await statement(
+  const row = await statement(
     db,
     sql`INSERT INTO organization_settings (project_id, organization_id, retention_set, retention_days, legal_hold, updated_at)
       VALUES (${projectId}, ${organizationId}, ${set}, ${days}, 0, ${now})
-      ON CONFLICT (project_id, organization_id) DO UPDATE SET retention_set = excluded.retention_set, retention_days = excluded.retention_days, updated_at = excluded.updated_at`,
-  ).run();
+      ON CONFLICT (project_id, organization_id) DO UPDATE SET retention_set = excluded.retention_set, retention_days = excluded.retention_days, updated_at = excluded.updated_at
+      RETURNING organization_id AS organizationId, retention_set AS retentionSet, retention_days AS retentionDays, legal_hold AS legalHold`,
+  ).first<SettingsRow>();
+  return effective(row ?? undefined, organizationId, input.projectDays ?? null);
 }
 
 /** Sets or lifts an organization's legal hold: while set, no purge removes any of its events. */
