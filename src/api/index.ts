@@ -7,6 +7,7 @@ import { requireApiKey } from './auth';
 import { rateLimit } from './rate-limit';
 import { registerEventRoutes } from './events';
 import { registerOrganizationRoutes } from './organizations';
+import { registerExportRoutes } from './exports';
 import { registerSchemaRoutes } from './schemas';
 import { speaks } from './wire';
 import { auditLogs } from './wire/audit-logs';
@@ -28,3 +29,5 @@ registerEventRoutes(api, '/audit_logs/events', auditLogs);
 registerSchemaRoutes(api);
 /** Organizations (WorkOS's Organizations API) and their Audit Logs retention. */
 registerOrganizationRoutes(api);
+/** Exports: start one, read its state and a fresh download link. */
+registerExportRoutes(api);

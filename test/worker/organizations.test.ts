@@ -221,6 +221,11 @@ describe('managed organizations', () => {
     expect(stored!.n).toBe(2);
 
     expect((await call('GET', '/organizations/org_unknown/audit_logs_retention', { key: k })).status).toBe(404);
+    const range = { range_start: '2026-01-01T00:00:00Z', range_end: '2026-12-31T00:00:00Z' };
+    const unknownExport = await call('POST', '/audit_logs/exports', { key: k, body: { organization_id: 'org_unknown', ...range } });
+    expect(unknownExport.status, unknownExport.text).toBe(404);
+    expect(unknownExport.body.errors[0].field).toBe('organization_id');
+    expect((await call('POST', '/audit_logs/exports', { key: k, body: { organization_id: known, ...range } })).status).toBe(201);
     expect((await call('PUT', `/organizations/${known}/audit_logs_retention`, { key: k, body: { retention_period_in_days: 30 } })).status).toBe(200);
     // Another project's organization is unknown here too.
     const foreign = (await call('POST', '/organizations', { key: otherKey, body: { name: 'Foreign' } })).body.id;

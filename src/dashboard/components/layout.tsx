@@ -3,10 +3,11 @@ import type { ComponentChildren } from 'preact';
 import type { Project } from '../../projects/store';
 import { Document } from './document';
 
-export type Section = 'events' | 'actions' | 'organizations' | 'keys' | 'usage';
+export type Section = 'events' | 'exports' | 'actions' | 'organizations' | 'keys' | 'usage';
 
 const SECTIONS: { id: Section; label: string; path: string }[] = [
   { id: 'events', label: 'Events', path: 'events' },
+  { id: 'exports', label: 'Exports', path: 'exports' },
   { id: 'actions', label: 'Actions', path: 'actions' },
   { id: 'organizations', label: 'Organizations', path: 'organizations' },
   { id: 'keys', label: 'API Keys', path: 'keys' },
