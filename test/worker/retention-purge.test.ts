@@ -98,7 +98,8 @@ beforeAll(async () => {
   await setLegalHold(db, { projectId, organizationId: 'org_held', hold: true, now: NOW });
 });
 
-describe('retention purge', () => {
+// Each test reads and checks the whole index: generous time on a loaded 2-core machine.
+describe('retention purge', { timeout: 30_000 }, () => {
   it('a run out of time removes nothing and resumes next time', async () => {
     const r = await purgeExpiredEvents(db, env.KV, NOW, { ms: 0 });
     expect(r).toMatchObject({ events: 0, complete: false });
