@@ -18,6 +18,7 @@ import { AppError } from './lib/errors';
 import { newId } from './lib/ids';
 import { ensureBootstrap } from './projects/bootstrap';
 import { backfillSearchIndex } from './events/search/backfill';
+import { purgeExpiredEvents } from './organizations/expiry';
 import { consumeExportJobs, type ExportJob } from './exports/queue';
 import { backfillLayout } from './events/layout-backfill';
 
@@ -113,7 +114,8 @@ export default {
       Promise.all([
         purgeExpiredIdempotencyKeys(db, Date.now()),
         pruneFailures(db, Date.now()),
-        backfillSearchIndex(db, Date.now()),
+        // The retention purge waits for the search backfill's run: it skips while the old index is still read.
+        backfillSearchIndex(db, Date.now()).then(() => purgeExpiredEvents(db, env.KV, Date.now())),
         backfillLayout(db),
         purgeExpiredPortalRecords(db, Date.now()),
       ]),

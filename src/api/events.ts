@@ -9,6 +9,7 @@ import { getEvent } from '../events/store';
 import { requireScope } from './auth';
 import { readJsonBody } from './body';
 import { schemaProblems } from '../schemas/check';
+import { requireKnownOrganizations } from '../organizations/managed';
 import { batchItems, ingest, parseBatch, validationFailed } from './ingest';
 import { parseQuery } from './query';
 import type { WireShape } from './wire/shape';
@@ -20,6 +21,9 @@ export function registerEventRoutes(app: Hono<AppEnv>, base: string, wire: WireS
     const part = wire.rawPart(body.value);
     const parsed = wire.parseEvent(body.value, part === body.value ? body.text : JSON.stringify(part), c.var.now);
     if (!parsed.ok) throw validationFailed(parsed.problems);
+    if (wire.name === 'audit_logs' && c.var.projectSettings.managedOrganizations) {
+      await requireKnownOrganizations(c.var.db, c.var.projectId, [{ organizationId: parsed.event.organizationId, path: ['organization_id'] }]);
+    }
     const invalid = await schemaProblems(c.var.db, c.var.projectId, [{ event: parsed.event, path: wire.eventPath }], {
       requireSchema: c.var.projectSettings.requireSchema,
     });
@@ -39,6 +43,9 @@ export function registerEventRoutes(app: Hono<AppEnv>, base: string, wire: WireS
       wire.parseEvent(item, JSON.stringify(wire.rawPart(item)), c.var.now),
     );
     if (problems.length > 0) throw validationFailed(problems);
+    if (wire.name === 'audit_logs' && c.var.projectSettings.managedOrganizations) {
+      await requireKnownOrganizations(c.var.db, c.var.projectId, events.map((e, i) => ({ organizationId: e.organizationId, path: ['events', i, 'organization_id'] })));
+    }
     const invalid = await schemaProblems(
       c.var.db,
       c.var.projectId,

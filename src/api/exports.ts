@@ -14,6 +14,7 @@ import { EXPORT_FORMATS, type AuditExport } from '../exports/model';
 import { getExport } from '../exports/store';
 import { AppError, type Problem } from '../lib/errors';
 import { EXPORT_ID_PATTERN } from '../lib/ids';
+import { requireKnownOrganizations } from '../organizations/managed';
 import { requireScope } from './auth';
 import { readJsonBody } from './body';
 
@@ -69,6 +70,9 @@ export function registerExportRoutes(app: Hono<AppEnv>): void {
     const parsed = ExportBody.safeParse(body.value);
     if (!parsed.success) throw new AppError('validation_failed', 'Validation failed.', { problems: problemsOf(parsed.error) });
     const b = parsed.data;
+    if (c.var.projectSettings.managedOrganizations) {
+      await requireKnownOrganizations(c.var.db, c.var.projectId, [{ organizationId: b.organization_id, path: ['organization_id'] }]);
+    }
     const actorNames = [...(b.actor_names ?? []), ...(b.actors ?? [])];
     const e = await startExport(c.var.db, c.env.EXPORT_JOBS, {
       projectId: c.var.projectId,

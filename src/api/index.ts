@@ -7,6 +7,7 @@ import { requireApiKey } from './auth';
 import { rateLimit } from './rate-limit';
 import { registerEventRoutes } from './events';
 import { registerPortalRoutes } from './portal';
+import { registerOrganizationRoutes } from './organizations';
 import { registerExportRoutes } from './exports';
 import { registerSchemaRoutes } from './schemas';
 import { speaks } from './wire';
@@ -20,6 +21,7 @@ export const api = new Hono<AppEnv>();
 api.use('/events/*', speaks('legacy'), trackUsage, requireApiKey, rateLimit);
 api.use('/audit_logs/*', speaks('audit_logs'), trackUsage, requireApiKey, rateLimit);
 api.use('/portal/*', speaks('audit_logs'), trackUsage, requireApiKey, rateLimit);
+api.use('/organizations/*', speaks('audit_logs'), trackUsage, requireApiKey, rateLimit);
 
 /** The legacy Audit Trail API: POST /events, POST /events/batch, GET /events, GET /events/:id. */
 registerEventRoutes(api, '/events', legacy);
@@ -29,5 +31,7 @@ registerEventRoutes(api, '/audit_logs/events', auditLogs);
 registerSchemaRoutes(api);
 /** Admin Portal links for the customer-facing viewer (POST /portal/generate_link). */
 registerPortalRoutes(api);
+/** Organizations (WorkOS's Organizations API) and their Audit Logs retention. */
+registerOrganizationRoutes(api);
 /** Exports: start one, read its state and a fresh download link. */
 registerExportRoutes(api);

@@ -10,6 +10,8 @@ export const ID_PREFIX = {
   request: 'req_',
   portalLink: 'link_',
   viewerSession: 'vs_',
+  organization: 'org_',
+  organizationDomain: 'org_domain_',
   export: 'audit_log_export_',
 } as const;
 

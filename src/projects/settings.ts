@@ -1,11 +1,11 @@
-// A project's settings (rate-limit tier, "require a schema"): changing them, and reading
+// A project's settings (rate-limit tier, "require a schema", managed organizations, default retention): changing them, and reading
 // them on the API path, remembered by the isolate so no request pays a KV read for them.
 import { AppError } from '../lib/errors';
 import { DEFAULT_RATE_TIER, isRateTier, RATE_TIERS, type RateTier } from './rate-limits';
 import { getProject, saveProject, type Project } from './store';
 
 /** Changes a project's settings (the project record and its listing entry). */
-async function updateProject(kv: KVNamespace, projectId: string, change: Partial<Pick<Project, 'rate_limit' | 'require_schema' | 'portal'>>): Promise<Project> {
+async function updateProject(kv: KVNamespace, projectId: string, change: Partial<Pick<Project, 'rate_limit' | 'require_schema' | 'portal' | 'managed_organizations' | 'retention_days'>>): Promise<Project> {
   const project = await getProject(kv, projectId);
   if (!project) throw new AppError('not_found', 'No such project.');
   const updated: Project = { ...project, ...change };
@@ -34,10 +34,23 @@ export async function setProjectPortal(kv: KVNamespace, input: { projectId: stri
   return updateProject(kv, input.projectId, { portal: input.portal });
 }
 
+/** Turns "events must name an organization created through the API" on or off. */
+export async function setProjectManagedOrganizations(kv: KVNamespace, input: { projectId: string; managed: boolean }): Promise<Project> {
+  return updateProject(kv, input.projectId, { managed_organizations: input.managed });
+}
+
+/** Sets the project's default retention in days (null: keep forever); see organizations/retention.ts for the checks. */
+export async function setProjectRetention(kv: KVNamespace, input: { projectId: string; days: number | null }): Promise<Project> {
+  return updateProject(kv, input.projectId, { retention_days: input.days });
+}
+
 /** What the API needs of a project on every request. */
 export interface ProjectSettings {
   rateTier: RateTier;
   requireSchema: boolean;
+  managedOrganizations: boolean;
+  /** The default retention in days, or null (forever). */
+  retentionDays: number | null;
 }
 
 /**
@@ -51,10 +64,15 @@ const projectMemory = new Map<string, { settings: ProjectSettings; until: number
 export async function projectSettings(kv: KVNamespace, projectId: string, now: number, fallbackTier: RateTier = DEFAULT_RATE_TIER): Promise<ProjectSettings> {
   const hit = projectMemory.get(projectId);
   if (hit && hit.until > now) return hit.settings;
-  let settings: ProjectSettings = hit?.settings ?? { rateTier: fallbackTier, requireSchema: false };
+  let settings: ProjectSettings = hit?.settings ?? { rateTier: fallbackTier, requireSchema: false, managedOrganizations: false, retentionDays: null };
   try {
     const project = await getProject(kv, projectId);
-    settings = { rateTier: project?.rate_limit ?? fallbackTier, requireSchema: project?.require_schema === true };
+    settings = {
+      rateTier: project?.rate_limit ?? fallbackTier,
+      requireSchema: project?.require_schema === true,
+      managedOrganizations: project?.managed_organizations === true,
+      retentionDays: project?.retention_days ?? null,
+    };
   } catch (err) {
     console.error('KV unavailable for a project read', err);
   }

@@ -23,6 +23,10 @@ export interface Project {
   require_schema?: boolean;
   /** The customer-facing viewer's branding and allowed framers (portal/branding.ts). */
   portal?: import('../portal/branding').PortalSettings;
+  /** When true, Audit Logs events (and exports) must name an organization created through the API (off by default). */
+  managed_organizations?: boolean;
+  /** Days an organization's events are kept when it has no retention of its own; absent or null: forever. */
+  retention_days?: number | null;
 }
 
 export interface ApiKeyRecord {

@@ -16,7 +16,8 @@ declare module 'vitest' {
 export default async function setup(project: TestProject) {
   const persistTo = mkdtempSync(join(tmpdir(), 'waymark-e2e-'));
   migrateLocal(persistTo, true);
-  const worker = await startWorker({ port: await freePort(), persistTo, vars: E2E_VARS, quiet: true });
+  // --test-scheduled: tests trigger the hourly cron through GET /__scheduled (the retention purge).
+  const worker = await startWorker({ port: await freePort(), persistTo, vars: E2E_VARS, quiet: true, extraArgs: ['--test-scheduled'] });
   project.provide('waymarkUrl', worker.url);
   return async () => {
     await worker.stop();

@@ -3,12 +3,13 @@ import type { ComponentChildren } from 'preact';
 import type { Project } from '../../projects/store';
 import { Document } from './document';
 
-export type Section = 'events' | 'exports' | 'actions' | 'keys' | 'usage' | 'viewer';
+export type Section = 'events' | 'exports' | 'actions' | 'organizations' | 'keys' | 'usage' | 'viewer';
 
 const SECTIONS: { id: Section; label: string; path: string }[] = [
   { id: 'events', label: 'Events', path: 'events' },
   { id: 'exports', label: 'Exports', path: 'exports' },
   { id: 'actions', label: 'Actions', path: 'actions' },
+  { id: 'organizations', label: 'Organizations', path: 'organizations' },
   { id: 'keys', label: 'API Keys', path: 'keys' },
   { id: 'usage', label: 'Usage', path: 'usage' },
   { id: 'viewer', label: 'Customer viewer', path: 'viewer-settings' },

@@ -58,7 +58,7 @@ function prettyRaw(raw: string): string {
 }
 
 /** One event: a page of its own, or (`panel`) the side panel beside the list, with its own close button. */
-export function EventDetail({ event: e, now, backHref, panel = false, fixedOrganization = false }: { event: AuditEvent; now: number; backHref: string; panel?: boolean; fixedOrganization?: boolean }) {
+export function EventDetail({ event: e, now, backHref, panel = false, fixedOrganization = false, organizationName }: { event: AuditEvent; now: number; backHref: string; panel?: boolean; fixedOrganization?: boolean; organizationName?: string }) {
   const raw = prettyRaw(e.raw);
   const zone = useContext(ZoneContext).zone;
   const list = backHref.split('?')[0];
@@ -101,6 +101,7 @@ export function EventDetail({ event: e, now, backHref, panel = false, fixedOrgan
             {zone !== 'UTC' ? <Field label={`Occurred (${zone})`} value={zonedLabel(e.occurredAt, zone, true)} mono testId="occurred-local" /> : null}
             <Field label="Occurred at (UTC)" value={new Date(e.occurredAt).toISOString()} copy mono testId="occurred-utc" />
             <Field label="Received at" value={new Date(e.receivedAt).toISOString()} mono />
+            {organizationName ? <Field label="Organization name" value={organizationName} /> : null}
             <Field label="Organization" value={e.organizationId} copy mono filter={fixedOrganization ? undefined : only({ org: e.organizationId })} />
             <Field label="Sent through" value={e.source === 'legacy' ? 'Audit Trail API (POST /events)' : 'Audit Logs API (POST /audit_logs/events)'} />
           </dl>

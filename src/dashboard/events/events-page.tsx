@@ -90,7 +90,7 @@ export function EventsPage(d: ViewerData) {
             <span>Target</span>
             <input name="target" value={p.target} placeholder="Target id" autoComplete="off" data-testid="target" />
           </label>
-          {d.fixedOrganization === null ? <Picker name="org" label="Organization" all="All organizations" values={d.organizations} selected={p.org} /> : null}
+          {d.fixedOrganization === null ? <Picker name="org" label="Organization" all="All organizations" values={d.organizations} selected={p.org} labels={d.organizationNames} /> : null}
           <label>
             <span>Sort</span>
             <select name="sort" data-testid="sort">
@@ -126,7 +126,7 @@ export function EventsPage(d: ViewerData) {
 const filterCount = (p: ViewerData['params']) => [p.range, p.action, p.actor, p.target, p.org].filter((v) => v !== '').length;
 
 /** A filter picker over the values a project has seen (from the catalog). */
-function Picker(props: { name: string; label: string; all: string; values: string[]; selected: string }) {
+function Picker(props: { name: string; label: string; all: string; values: string[]; selected: string; labels?: Map<string, string> }) {
   return (
     <label>
       <span>{props.label}</span>
@@ -134,7 +134,7 @@ function Picker(props: { name: string; label: string; all: string; values: strin
         <option value="">{props.all}</option>
         {props.values.map((v) => (
           <option value={v} selected={v === props.selected}>
-            {v}
+            {props.labels?.has(v) ? `${props.labels.get(v)} (${v})` : v}
           </option>
         ))}
       </select>

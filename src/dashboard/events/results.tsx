@@ -21,6 +21,8 @@ export interface ViewerData {
   next: string | null;
   actions: string[];
   organizations: string[];
+  /** Names of the organizations created through the API, by id. */
+  organizationNames?: Map<string, string>;
   now: number;
   origin: string;
   /** True when the project has no events at all (not just none matching). */
@@ -193,6 +195,7 @@ export function Rows(d: ViewerData) {
             </td>
             {d.fixedOrganization === null ? (
               <td class="wide mono col-org">
+                {d.organizationNames?.has(e.organizationId) ? <span class="org-name">{d.organizationNames.get(e.organizationId)} </span> : null}
                 <a class="filter" href={only({ org: e.organizationId })} title={`Only events of ${e.organizationId}`} data-filter="org">
                   {e.organizationId}
                 </a>

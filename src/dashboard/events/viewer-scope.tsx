@@ -17,6 +17,7 @@ import { EVENT_ID_PATTERN } from '../../lib/ids';
 import { sendFragment, wantsFragment } from '../render';
 import { viewerZone } from '../time-zone';
 import { ActorOptions } from './actor-options';
+import { organizationNames } from '../../organizations/store';
 import { EventDetail } from './event-detail';
 import { EventsPage } from './events-page';
 import { LiveSummary, LiveTail, Results, Rows, summaryLine, type ViewerData } from './results';
@@ -85,6 +86,8 @@ export async function listPage(c: Context<AppEnv>, scope: ViewerScope): Promise<
     fragment || scope.organizationId !== null ? Promise.resolve([]) : scope.organizations(),
   ]);
   const projectEmpty = pageOf.events.length === 0 && (await scope.empty());
+  // Organization names (one query); the customer viewer shows its own organization's name only.
+  const organizationNames = await namesFor(c, scope, [...pageOf.events.map((e) => e.organizationId), ...organizations]);
   const selfHref = `${scope.base}${viewerQueryString({ ...params, after: '' })}`;
   const data: ViewerData = {
     projectId: scope.projectId,
@@ -95,6 +98,7 @@ export async function listPage(c: Context<AppEnv>, scope: ViewerScope): Promise<
     next: pageOf.after,
     actions,
     organizations,
+    organizationNames,
     now,
     origin: url.origin,
     projectEmpty,
@@ -162,6 +166,12 @@ export async function newerFragment(c: Context<AppEnv>, scope: ViewerScope): Pro
   return sendFragment(c, <LiveTail base={scope.base} params={params} since={since} count={newer.events.length} />);
 }
 
+/** Organization names for ids shown in a scope (a customer's viewer sees only its own organization). */
+function namesFor(c: Context<AppEnv>, scope: ViewerScope, ids: string[]): Promise<Map<string, string>> {
+  const allowed = scope.organizationId === null ? ids : ids.filter((id) => id === scope.organizationId);
+  return organizationNames(c.var.db, scope.projectId, [...new Set(allowed)]);
+}
+
 /** One event by its own URL (a page, or the side panel's fragment); `onShow` runs before it is shown (audited reads). */
 export async function detailPage(c: Context<AppEnv>, scope: ViewerScope, onShow?: (event: AuditEvent) => Promise<void>): Promise<Response> {
   const event = await visibleEvent(c, scope, c.req.param('eid') ?? '');
@@ -172,8 +182,9 @@ export async function detailPage(c: Context<AppEnv>, scope: ViewerScope, onShow?
   const from = referer ? URL.parse(referer, c.req.url) : null;
   const back = from && from.origin === new URL(c.req.url).origin && from.pathname === scope.base ? from.pathname + from.search : scope.base;
   const fixed = scope.organizationId !== null;
-  if (wantsFragment(c)) return sendFragment(c, <EventDetail event={event} now={c.var.now()} backHref={back} panel fixedOrganization={fixed} />);
-  return scope.page(event.action, <EventDetail event={event} now={c.var.now()} backHref={back} fixedOrganization={fixed} />);
+  const name = (await namesFor(c, scope, [event.organizationId])).get(event.organizationId);
+  if (wantsFragment(c)) return sendFragment(c, <EventDetail event={event} now={c.var.now()} backHref={back} panel fixedOrganization={fixed} organizationName={name} />);
+  return scope.page(event.action, <EventDetail event={event} now={c.var.now()} backHref={back} fixedOrganization={fixed} organizationName={name} />);
 }
 
 /** The team dashboard's scope: one project, every organization. */
