@@ -15,6 +15,7 @@ import { AppError } from './lib/errors';
 import { newId } from './lib/ids';
 import { ensureBootstrap } from './projects/bootstrap';
 import { backfillSearchIndex } from './events/search/backfill';
+import { continueProjectDeletions } from './projects/delete';
 
 const app = new Hono<AppEnv>();
 
@@ -95,7 +96,7 @@ export default {
   async scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext) {
     const db = drizzle(env.DB);
     ctx.waitUntil(
-      Promise.all([purgeExpiredIdempotencyKeys(db, Date.now()), pruneFailures(db, Date.now()), backfillSearchIndex(db, Date.now())]),
+      Promise.all([purgeExpiredIdempotencyKeys(db, Date.now()), pruneFailures(db, Date.now()), backfillSearchIndex(db, Date.now()), continueProjectDeletions(db, Date.now())]),
     );
   },
 } satisfies ExportedHandler<Env>;

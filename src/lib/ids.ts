@@ -8,6 +8,9 @@ export const ID_PREFIX = {
   project: 'proj_',
   apiKey: 'key_',
   request: 'req_',
+  session: 'ses_',
+  member: 'mem_',
+  invite: 'inv_',
 } as const;
 
 export function newId(kind: keyof typeof ID_PREFIX, now: number = Date.now()): string {

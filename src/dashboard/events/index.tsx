@@ -8,7 +8,7 @@ import { getEvent } from '../../events/store';
 import { AppError } from '../../lib/errors';
 import { loadProject, sendSectionPage } from '../projects/section-page';
 import { sendFragment, wantsFragment } from '../render';
-import { requireSession } from '../session/require-session';
+import { requireRole } from '../session/require-session';
 import { EventDetail } from './event-detail';
 import { EventsPage } from './events-page';
 import { Results, Rows, type ViewerData } from './results';
@@ -18,7 +18,7 @@ import { badRangeInputs, readViewerParams, toEventQuery, viewerQueryString } fro
 
 export const events = new Hono<AppEnv>();
 
-events.get('/', requireSession, async (c) => {
+events.get('/', requireRole('viewer'), async (c) => {
   const ctx = await loadProject(c);
   const url = new URL(c.req.url);
   const params = readViewerParams(url);
@@ -66,7 +66,7 @@ events.get('/', requireSession, async (c) => {
   return sendSectionPage(c, ctx, 'events', 'Events', <EventsPage {...data} />);
 });
 
-events.get('/:eid', requireSession, async (c) => {
+events.get('/:eid', requireRole('viewer'), async (c) => {
   const ctx = await loadProject(c);
   const event = await getEvent(c.var.db, ctx.project.id, c.req.param('eid'));
   if (!event) throw new AppError('not_found', 'No event with that id in this project.');
