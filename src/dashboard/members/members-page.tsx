@@ -61,7 +61,7 @@ export function MembersPage(props: MembersPageProps) {
                 </form>
               )}
             </td>
-            <td>{[m.has_password || m.role === 'owner' ? 'password' : null, m.passkeys > 0 ? `${m.passkeys} passkey${m.passkeys === 1 ? '' : 's'}` : null].filter(Boolean).join(', ')}</td>
+            <td>{[m.has_password ? 'password' : m.role === 'owner' ? 'admin password' : null, m.passkeys > 0 ? `${m.passkeys} passkey${m.passkeys === 1 ? '' : 's'}` : null].filter(Boolean).join(', ')}</td>
             <td>
               <Time ms={m.created_at} now={now} />
             </td>

@@ -61,7 +61,14 @@ invites.post('/invite/:token/passkey/options', async (c) => {
   await checkOrigin(c);
   const { invite } = await loadInvite(c);
   const form = await c.req.formData().catch(() => null);
-  const name = validName(form?.get('name'));
+  let name: string;
+  try {
+    name = validName(form?.get('name'));
+  } catch (err) {
+    // The page's script shows this message beside the button.
+    if (err instanceof AppError) return c.json({ message: err.message }, 422);
+    throw err;
+  }
   return c.json(
     await registrationOptions(c.var.db, relyingParty(c.req.url), { subject: invite.id, email: invite.email, name, exclude: [], now: c.var.now() }),
   );
