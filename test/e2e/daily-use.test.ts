@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { demoEvents } from '../../src/demo/generate.ts';
 import { launchChromium } from './browser.ts';
 import { signIn, signInByFetch } from './session.ts';
 import { E2E_VARS } from './vars.ts';
@@ -166,6 +167,18 @@ describe('time, in the viewer\'s own zone', () => {
     expect(await probeRow().count()).toBe(0);
   });
 
+  it('From/To can be typed with the keyboard alone', async () => {
+    await tz.goto(`${EVENTS}?q=tzprobe`);
+    await tz.focus('[data-testid=from]');
+    // en-US segments: month, day, year (up to six digits, so → moves on), hour, minute, AM/PM.
+    await tz.keyboard.type('11202026');
+    await tz.keyboard.press('ArrowRight');
+    await tz.keyboard.type('0329P');
+    await tz.keyboard.press('Tab');
+    await tz.waitForURL((u) => u.searchParams.get('from') === '2026-11-20T15:29' && u.searchParams.get('range') === 'custom');
+    expect(await probeRow().count()).toBe(1);
+  });
+
   it('one switch shows every time in UTC, and back', async () => {
     await tz.goto(`${EVENTS}?q=tzprobe`);
     await tz.click('[data-testid=time-switch]');
@@ -235,5 +248,220 @@ describe('searching', () => {
     await page.selectOption('[data-testid=range]', '7d');
     await page.waitForURL((u) => u.searchParams.get('range') === '7d');
     expect(await page.locator('#results .empty').innerText()).toContain('with the filters set');
+  });
+});
+
+describe('narrowing down and daily use', () => {
+  const EVENTS = `${BASE}/projects/proj_demo/events`;
+  /** This file's own 120 events (more than two pages), whatever else Demo holds. */
+  const DAILY = `${EVENTS}?org=org_daily`;
+  const rows = () => page.locator('tr[data-event-id]');
+
+  beforeAll(async () => {
+    const events = demoEvents({ count: 120, now: Date.now(), seed: 5 }).map((e) => ({ ...e, organization_id: 'org_daily' }));
+    const res = await fetch(`${BASE}/audit_logs/events/batch`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${E2E_VARS.DEMO_PROJECT_SECRET_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ events }),
+    });
+    expect(res.status).toBe(200);
+    const one = await fetch(`${BASE}/audit_logs/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${E2E_VARS.DEMO_PROJECT_SECRET_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        organization_id: 'org_eol',
+        event: { action: 'list.ended', occurred_at: new Date().toISOString(), actor: { id: 'user_eol', type: 'user', name: 'Endoflist Probe' }, targets: [], context: { location: '203.0.113.2' } },
+      }),
+    });
+    expect(one.status).toBe(200);
+  });
+
+  it('clicking an actor, action, target, organization or IP in a row adds that filter', async () => {
+    await page.goto(EVENTS);
+    const first = rows().first();
+    const actorId = new URL((await first.locator('[data-filter=actor]').getAttribute('href'))!, BASE).searchParams.get('actor')!;
+    await first.locator('[data-filter=actor]').click();
+    await page.waitForURL((u) => u.searchParams.get('actor') === actorId);
+    expect(await rows().count()).toBeGreaterThan(0);
+    const action = await rows().first().locator('[data-filter=action]').innerText();
+    await rows().first().locator('[data-filter=action]').click();
+    await page.waitForURL((u) => u.searchParams.get('action') === action && u.searchParams.get('actor') === actorId);
+    for (const text of await page.locator('tr[data-event-id] [data-filter=action]').allInnerTexts()) expect(text).toBe(action);
+    // A target and an IP from an unfiltered list.
+    await page.goto(EVENTS);
+    const targetLink = rows().locator('[data-filter=target]').first();
+    const targetId = new URL((await targetLink.getAttribute('href'))!, BASE).searchParams.get('target')!;
+    await targetLink.click();
+    await page.waitForURL((u) => u.searchParams.get('target') === targetId);
+    expect(await page.locator('[data-testid=target]').inputValue()).toBe(targetId);
+    expect(await rows().count()).toBeGreaterThan(0);
+    await page.goto(EVENTS);
+    const ip = await rows().locator('[data-filter=ip]').first().innerText();
+    await rows().locator('[data-filter=ip]').first().click();
+    await page.waitForURL((u) => (u.searchParams.get('q') ?? '').includes(`ip:"${ip}"`));
+    for (const text of await page.locator('tr[data-event-id] [data-filter=ip]').allInnerTexts()) expect(text).toBe(ip);
+    await page.screenshot({ path: join(ARTIFACTS, 'click-to-filter.png') });
+  });
+
+  it('the actor filter suggests actors from a name or email prefix, and filters on the one chosen', async () => {
+    await page.goto(DAILY);
+    const before = page.url();
+    await page.locator('[data-testid=actor]').pressSequentially('Clar', { delay: 30 });
+    await page.waitForFunction(() => document.querySelectorAll('#actor-suggestions option').length > 0);
+    const options = await page.$$eval('#actor-suggestions option', (os) => os.map((o) => [(o as HTMLOptionElement).value, o.textContent]));
+    expect(options.some(([value, label]) => value!.startsWith('clarence') && label!.includes('Clarence'))).toBe(true);
+    // Typing did not search (no empty list flashed for "Clar").
+    expect(page.url()).toBe(before);
+    const email = options.find(([value]) => value!.startsWith('clarence'))![0]!;
+    await page.fill('[data-testid=actor]', email);
+    await page.press('[data-testid=actor]', 'Enter');
+    await page.waitForURL((u) => u.searchParams.get('actor') === email);
+    const names = await page.locator('tr[data-event-id] td.actor [data-filter=actor]').allInnerTexts();
+    expect(names.length).toBeGreaterThan(0);
+    for (const n of names) expect(n).toContain('Clarence');
+    await page.screenshot({ path: join(ARTIFACTS, 'actor-filter.png') });
+  });
+
+  it('the detail offers the same filters', async () => {
+    await page.goto(EVENTS);
+    await rows().first().locator('a.row-link').click();
+    await page.waitForSelector('[data-testid=event-detail]');
+    await page.locator('a.filter-link[data-filter=Organization]').click();
+    await page.waitForURL((u) => u.pathname.endsWith('/events') && u.searchParams.has('org'));
+    expect(await rows().count()).toBeGreaterThan(0);
+  });
+
+  it('shows the end of the list, and a one-line summary for screen readers', async () => {
+    await page.goto(`${EVENTS}?q=endoflist`);
+    expect(await page.locator('[data-testid=end-of-list]').innerText()).toContain('End of the list');
+    await page.fill('[data-testid=search]', 'zzqqxxnothing');
+    await page.waitForFunction(() => document.querySelector('#live-summary')?.textContent === 'No events match.');
+    await page.fill('[data-testid=search]', 'endoflist');
+    await page.waitForFunction(() => document.querySelector('#live-summary')?.textContent === '1 event matching endoflist.');
+    // The results themselves are not a live region (that would read the whole table).
+    expect(await page.locator('#results').getAttribute('aria-live')).toBeNull();
+  });
+
+  it('keys: / searches, j and k move through rows, Enter opens, Esc goes back', async () => {
+    await page.goto(DAILY);
+    await page.locator('h1').click();
+    await page.keyboard.press('/');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('q');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('j');
+    await page.keyboard.press('j');
+    await page.keyboard.press('k');
+    await page.keyboard.press('j');
+    const focused = await page.evaluate(() => document.activeElement?.closest('tr')?.getAttribute('data-event-id'));
+    expect(focused).toBe(await rows().nth(1).getAttribute('data-event-id'));
+    await page.keyboard.press('Enter');
+    await page.waitForURL(new RegExp(`/events/${focused}$`));
+    await page.keyboard.press('Escape');
+    await page.waitForURL((u) => u.pathname.endsWith('/events'));
+  });
+
+  it('back from an event restores the loaded rows and the scroll position', async () => {
+    await page.goto(DAILY);
+    await page.click('[data-testid=load-more]');
+    await page.waitForFunction(() => document.querySelectorAll('tr[data-event-id]').length > 50);
+    const row = rows().nth(60);
+    await row.scrollIntoViewIfNeeded();
+    // Scrolling may bring the next "load more" into view (it loads on sight): let it settle.
+    await page.waitForLoadState('networkidle');
+    await page.waitForTimeout(300);
+    const loaded = await rows().count();
+    const y = await page.evaluate(() => scrollY);
+    expect(y).toBeGreaterThan(500);
+    await row.locator('a.row-link').click();
+    await page.waitForSelector('[data-testid=event-detail]');
+    await page.goBack();
+    await page.waitForFunction((n) => document.querySelectorAll('tr[data-event-id]').length === n, loaded);
+    await page.waitForFunction((target) => Math.abs(scrollY - target) < 50, y);
+  });
+
+  it('the detail can open as a side panel, with j/k for next/previous and Esc to close', async () => {
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.goto(DAILY);
+    await page.click('[data-testid=view-menu] summary');
+    await page.check('[data-testid=panel-mode]');
+    const first = await rows().nth(0).getAttribute('data-event-id');
+    const second = await rows().nth(1).getAttribute('data-event-id');
+    await rows().nth(0).locator('a.row-link').click();
+    await page.waitForSelector(`#panel [data-testid=event-detail][data-event-id="${first}"]`);
+    expect(page.url()).not.toContain(first!);
+    await page.screenshot({ path: join(ARTIFACTS, 'side-panel.png') });
+    await page.keyboard.press('j');
+    await page.waitForSelector(`#panel [data-testid=event-detail][data-event-id="${second}"]`);
+    await page.keyboard.press('k');
+    await page.waitForSelector(`#panel [data-testid=event-detail][data-event-id="${first}"]`);
+    await page.keyboard.press('Escape');
+    expect(await page.locator('#panel').isHidden()).toBe(true);
+    expect(await page.evaluate(() => document.activeElement?.closest('tr')?.getAttribute('data-event-id'))).toBe(first);
+    // Back to pages of their own.
+    await page.locator('[data-testid=view-menu]').evaluate((d) => ((d as HTMLDetailsElement).open = true));
+    await page.uncheck('[data-testid=panel-mode]');
+    await rows().nth(0).locator('a.row-link').click();
+    await page.waitForURL(new RegExp(`/events/${first}$`));
+  });
+
+  it('a live notice counts new events within seconds, without reloading', async () => {
+    await page.goto(EVENTS);
+    await page.evaluate(() => ((window as any).__sameDocument = true));
+    const res = await fetch(`${BASE}/audit_logs/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${E2E_VARS.DEMO_PROJECT_SECRET_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        organization_id: 'org_tail',
+        event: { action: 'tail.arrived', occurred_at: new Date().toISOString(), actor: { id: 'user_tail', type: 'user' }, targets: [], context: { location: '203.0.113.1' } },
+      }),
+    });
+    expect(res.status).toBe(200);
+    await page.waitForSelector('[data-testid=new-events]', { timeout: 12_000 });
+    expect(await page.locator('[data-testid=new-events]').innerText()).toContain('1 new event');
+    expect(await page.evaluate(() => (window as any).__sameDocument)).toBe(true);
+    await page.screenshot({ path: join(ARTIFACTS, 'live-tail.png') });
+    await page.click('[data-testid=new-events]');
+    await page.waitForSelector('tr[data-event-id] code.action:text("tail.arrived")');
+  });
+
+  it('fits 1280 px without horizontal scrolling; columns and density are a choice that is remembered', async () => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto(EVENTS);
+    const overflow = await page.evaluate(() => {
+      const wrap = document.querySelector('#results .table-wrap')!;
+      return { page: document.documentElement.scrollWidth - innerWidth, table: wrap.scrollWidth - wrap.clientWidth };
+    });
+    expect(overflow.page).toBeLessThanOrEqual(0);
+    expect(overflow.table).toBeLessThanOrEqual(0);
+    await page.click('[data-testid=view-menu] summary');
+    await page.uncheck('[data-column=location]');
+    await page.check('[data-density=compact]');
+    expect(await page.locator('td.col-location').first().isVisible()).toBe(false);
+    await page.reload();
+    expect(await page.locator('td.col-location').first().isVisible()).toBe(false);
+    expect(await page.locator('#results').getAttribute('class')).toContain('compact');
+    await page.screenshot({ path: join(ARTIFACTS, 'view-compact.png') });
+    await page.click('[data-testid=view-menu] summary');
+    await page.check('[data-column=location]');
+    await page.uncheck('[data-density=compact]');
+    expect(await page.locator('td.col-location').first().isVisible()).toBe(true);
+  });
+
+  it('on a phone the filters fold behind one button and results are on the first screen', async () => {
+    const phone = await (await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })).newPage();
+    await signIn(phone, BASE);
+    await phone.goto(EVENTS);
+    expect(await phone.locator('[data-testid=filters-toggle]').isVisible()).toBe(true);
+    expect(await phone.locator('[data-testid=range]').isVisible()).toBe(false);
+    const top = await phone.locator('tr[data-event-id]').first().boundingBox();
+    expect(top!.y + top!.height).toBeLessThan(844);
+    await phone.screenshot({ path: join(ARTIFACTS, 'phone-events.png') });
+    await phone.click('[data-testid=filters-toggle]');
+    expect(await phone.locator('[data-testid=range]').isVisible()).toBe(true);
+    for (const path of ['keys', 'usage']) {
+      await phone.goto(`${BASE}/projects/proj_demo/${path}`);
+      expect(await phone.evaluate(() => document.documentElement.scrollWidth - innerWidth)).toBeLessThanOrEqual(0);
+      await phone.screenshot({ path: join(ARTIFACTS, `phone-${path}.png`), fullPage: true });
+    }
   });
 });

@@ -1,7 +1,7 @@
 // The dashboard's guards, without a browser: sessions, CSRF, lockout, escaping, fragments.
 import { exports } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { call, legacyEvent, ORIGIN, page, signIn as signInAs } from './helpers';
+import { call, DEMO_KEY, legacyEvent, ORIGIN, page, signIn as signInAs } from './helpers';
 
 async function signIn(client = '198.51.100.1'): Promise<{ cookie: string; csrf: string }> {
   const session = await signInAs({ client, next: '/projects/proj_demo/keys' });
@@ -155,5 +155,22 @@ describe('pages and fragments', () => {
     expect(res.headers.get('referrer-policy')).toBe('same-origin');
     expect(res.headers.get('cross-origin-opener-policy')).toBe('same-origin');
     expect(res.headers.get('strict-transport-security')).toMatch(/^max-age=\d+/);
+  });
+});
+
+describe('actor suggestions', () => {
+  it("suggest the project's own actors by prefix, never another project's", async () => {
+    await call('POST', '/events', { body: legacyEvent({ actor_name: 'Zyxwvut Default', actor_id: 'user_zyx_default' }) });
+    await call('POST', '/events', { key: DEMO_KEY, body: legacyEvent({ actor_name: 'Zyxwvut Demo', actor_id: 'user_zyx_demo' }) });
+    const { cookie } = await signIn('198.51.100.31');
+    const html = await (await page('/projects/proj_demo/events/actors?prefix=zyxw', { headers: { cookie, 'hx-request': 'true' } })).text();
+    expect(html).toContain('Zyxwvut Demo');
+    expect(html).not.toContain('Default');
+    expect(html).not.toContain('user_zyx_default');
+    // Too short, or nothing but punctuation: no query, no options.
+    for (const prefix of ['z', '"', '%20%20']) {
+      const none = await (await page(`/projects/proj_demo/events/actors?prefix=${prefix}`, { headers: { cookie } })).text();
+      expect(none).not.toContain('<option');
+    }
   });
 });

@@ -1,5 +1,7 @@
-// Every dashboard table: a scrollable wrapper, a header row of column names, the rows.
-import type { ComponentChildren } from 'preact';
+// Every dashboard table: a scrollable wrapper, a header row of column names, the rows. Each
+// cell of a plain row is labelled with its column's name (`data-label`), so on a phone the rows
+// stack as cards with the labels beside the values (app.css) instead of scrolling sideways.
+import { cloneElement, isValidElement, toChildArray, type ComponentChildren, type VNode } from 'preact';
 
 export interface Column {
   label: string;
@@ -9,7 +11,21 @@ export interface Column {
   hidden?: boolean;
 }
 
+/** A `<tr>` whose `<td>`s carry their column's label; anything else passes through. */
+function labelled(row: ComponentChildren, columns: Column[]): ComponentChildren {
+  if (!isValidElement(row) || row.type !== 'tr') return row;
+  const tr = row as VNode<{ children?: ComponentChildren }>;
+  let i = 0;
+  const cells = toChildArray(tr.props.children).map((cell) => {
+    if (!isValidElement(cell) || cell.type !== 'td') return cell;
+    const column = columns[i++];
+    return column && !column.hidden ? cloneElement(cell as VNode<Record<string, unknown>>, { 'data-label': column.label }) : cell;
+  });
+  return cloneElement(tr, {}, ...cells);
+}
+
 export function Table(props: { columns: Column[]; class?: string; testId?: string; children: ComponentChildren }) {
+  const plain = (props.class ?? 'plain') === 'plain';
   return (
     <div class="table-wrap">
       <table class={props.class ?? 'plain'} data-testid={props.testId}>
@@ -22,7 +38,7 @@ export function Table(props: { columns: Column[]; class?: string; testId?: strin
             ))}
           </tr>
         </thead>
-        <tbody>{props.children}</tbody>
+        <tbody>{plain ? toChildArray(props.children).map((row) => labelled(row, props.columns)) : props.children}</tbody>
       </table>
     </div>
   );

@@ -1,7 +1,7 @@
 // The Audit Events Viewer page: search and filters (all in the URL) above the results.
 // One component tree serves the whole page, the results fragment (live search) and
 // the next rows (load more): see results.tsx.
-import { Results, type ViewerData } from './results';
+import { OPTIONAL_COLUMNS, Results, summaryLine, type ViewerData } from './results';
 import { SearchHelp } from './search-help';
 import { TimeSwitch } from './time-switch';
 import { CUSTOM_RANGE, RANGE_PRESETS } from './viewer-params';
@@ -46,6 +46,8 @@ export function EventsPage(d: ViewerData) {
           />
         </label>
         <SearchHelp />
+        <details class="filters-fold" open data-testid="filters-fold">
+        <summary data-testid="filters-toggle">Filters{filterCount(p) > 0 ? ` (${filterCount(p)} set)` : ''}</summary>
         <div class="filter-row">
           <label>
             <span>When</span>
@@ -73,7 +75,20 @@ export function EventsPage(d: ViewerData) {
           <Picker name="action" label="Action" all="All actions" values={d.actions} selected={p.action} />
           <label>
             <span>Actor</span>
-            <input name="actor" value={p.actor} placeholder="Actor id or email" autoComplete="off" data-testid="actor" />
+            <input
+              name="actor"
+              value={p.actor}
+              placeholder="Name, email or id…"
+              autoComplete="off"
+              list="actor-suggestions"
+              data-suggest={`${base}/actors`}
+              data-testid="actor"
+            />
+            <datalist id="actor-suggestions" data-testid="actor-suggestions"></datalist>
+          </label>
+          <label>
+            <span>Target</span>
+            <input name="target" value={p.target} placeholder="Target id" autoComplete="off" data-testid="target" />
           </label>
           <Picker name="org" label="Organization" all="All organizations" values={d.organizations} selected={p.org} />
           <label>
@@ -92,13 +107,23 @@ export function EventsPage(d: ViewerData) {
             Clear
           </a>
         </div>
+        </details>
       </form>
-      <div id="results" aria-live="polite">
-        <Results {...d} />
+      <ViewMenu />
+      <p id="live-summary" class="visually-hidden" aria-live="polite" data-testid="live-summary">
+        {summaryLine(d)}
+      </p>
+      <div class="results-and-panel">
+        <div id="results">
+          <Results {...d} />
+        </div>
+        <aside id="panel" class="side-panel" aria-label="Event detail" hidden data-testid="side-panel"></aside>
       </div>
     </>
   );
 }
+
+const filterCount = (p: ViewerData['params']) => [p.range, p.action, p.actor, p.target, p.org].filter((v) => v !== '').length;
 
 /** A filter picker over the values a project has seen (from the catalog). */
 function Picker(props: { name: string; label: string; all: string; values: string[]; selected: string }) {
@@ -114,5 +139,28 @@ function Picker(props: { name: string; label: string; all: string; values: strin
         ))}
       </select>
     </label>
+  );
+}
+
+/** Which columns show and how dense the rows are: a choice of this browser (app.js keeps it). */
+function ViewMenu() {
+  return (
+    <details class="view-menu" data-testid="view-menu">
+      <summary>View</summary>
+      <fieldset>
+        <legend>Columns</legend>
+        {OPTIONAL_COLUMNS.map((col) => (
+          <label>
+            <input type="checkbox" data-column={col.id} checked /> {col.label}
+          </label>
+        ))}
+      </fieldset>
+      <label>
+        <input type="checkbox" data-density="compact" /> Compact rows
+      </label>{' '}
+      <label>
+        <input type="checkbox" data-panel-mode="on" data-testid="panel-mode" /> Open events in a side panel
+      </label>
+    </details>
   );
 }

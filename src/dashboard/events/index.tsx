@@ -9,9 +9,11 @@ import { AppError } from '../../lib/errors';
 import { loadProject, sendSectionPage } from '../projects/section-page';
 import { sendFragment, wantsFragment } from '../render';
 import { requireRole } from '../session/require-session';
+import { ActorOptions } from './actor-options';
 import { EventDetail } from './event-detail';
 import { EventsPage } from './events-page';
-import { Results, Rows, type ViewerData } from './results';
+import { EVENT_ID_PATTERN } from '../../lib/ids';
+import { LiveSummary, LiveTail, Results, Rows, summaryLine, type ViewerData } from './results';
 import { parseSearch } from '../../events/search/language';
 import { viewerZone } from '../time-zone';
 import { badRangeInputs, readViewerParams, toEventQuery, viewerQueryString } from './viewer-params';
@@ -61,9 +63,54 @@ events.get('/', requireRole('viewer'), async (c) => {
   if (fragment) {
     // Keep the address bar clean and shareable: only the filters that are set.
     c.header('HX-Replace-Url', `/projects/${ctx.project.id}/events${viewerQueryString({ ...params, after: '' })}`);
-    return sendFragment(c, <Results {...data} />);
+    return sendFragment(
+      c,
+      <>
+        <Results {...data} />
+        <LiveSummary text={summaryLine(data)} />
+      </>,
+    );
   }
   return sendSectionPage(c, ctx, 'events', 'Events', <EventsPage {...data} />);
+});
+
+/**
+ * Actor suggestions for the actor filter: the distinct actors among the newest 100 events whose
+ * actor id, name or email starts with what was typed (the search index's actor columns, one
+ * bounded page; never a scan). Answers `<option>`s for the filter's datalist.
+ */
+events.get('/actors', requireRole('viewer'), async (c) => {
+  const ctx = await loadProject(c);
+  const prefix = (c.req.query('prefix') ?? '').trim().slice(0, 128);
+  if ([...prefix].length < 2 || !/[\p{L}\p{N}]/u.test(prefix)) return sendFragment(c, <ActorOptions actors={[]} />);
+  const page = await listEvents(c.var.db, { projectId: ctx.project.id, search: `actor:${prefix.replace(/[\s"]+/g, ' ').trim().split(' ').join(' actor:')}`, order: 'desc', limit: 100, now: c.var.now() }).catch(
+    (err) => {
+      if (err instanceof AppError && err.status === 422) return { events: [] };
+      throw err;
+    },
+  );
+  const seen = new Map<string, { id: string; name: string | null; email: string | null }>();
+  for (const e of page.events) {
+    if (seen.size >= 10) break;
+    if (!seen.has(e.actor.id)) seen.set(e.actor.id, { id: e.actor.id, name: e.actor.name, email: e.actor.email });
+  }
+  return sendFragment(c, <ActorOptions actors={[...seen.values()]} />);
+});
+
+/** The live tail: how many events (up to 100) arrived above the list's top row, as the notice fragment. */
+events.get('/newer', requireRole('viewer'), async (c) => {
+  const ctx = await loadProject(c);
+  const url = new URL(c.req.url);
+  const params = readViewerParams(url);
+  const since = url.searchParams.get('since') ?? '';
+  if (!EVENT_ID_PATTERN.test(since)) throw new AppError('validation_failed', 'since must be an event id.');
+  const now = c.var.now();
+  const query = { ...toEventQuery(ctx.project.id, params, now, viewerZone(c).zone), order: 'desc' as const, after: undefined, before: since, limit: 100 };
+  const newer = await listEvents(c.var.db, query).catch((err) => {
+    if (err instanceof AppError && err.status === 422) return { events: [] };
+    throw err;
+  });
+  return sendFragment(c, <LiveTail projectId={ctx.project.id} params={params} since={since} count={newer.events.length} />);
 });
 
 events.get('/:eid', requireRole('viewer'), async (c) => {
@@ -75,5 +122,6 @@ events.get('/:eid', requireRole('viewer'), async (c) => {
   // Back to the list the person came from (with its filters), when they came from it.
   const from = referer ? URL.parse(referer, c.req.url) : null;
   const back = from && from.origin === new URL(c.req.url).origin && from.pathname === list ? from.pathname + from.search : list;
+  if (wantsFragment(c)) return sendFragment(c, <EventDetail event={event} now={c.var.now()} backHref={back} panel />);
   return sendSectionPage(c, ctx, 'events', event.action, <EventDetail event={event} now={c.var.now()} backHref={back} />);
 });

@@ -1,12 +1,13 @@
 // The viewer's results: a summary line, the events table, and the row that loads the
 // next page in place (cursor pagination).
+import { h } from 'preact';
 import type { AuditEvent } from '../../events/model';
 import { Empty } from '../components/empty';
 import { Table, type Column } from '../components/table';
 import { When } from '../components/time';
 import type { ViewerZone } from '../time-zone';
 import { GettingStarted } from './getting-started';
-import { PAGE_SIZE, stillTyping, viewerQueryString, type ViewerParams } from './viewer-params';
+import { addTerm, PAGE_SIZE, qualifiedTerm, stillTyping, viewerQueryString, withFilter, type ViewerParams } from './viewer-params';
 
 export interface ViewerData {
   projectId: string;
@@ -31,7 +32,7 @@ export interface ViewerData {
 
 /** Filters beside the search box: the words "with the filters set" appear only when one is. */
 export function filtersSet(p: ViewerParams): boolean {
-  return p.range !== '' || p.from !== '' || p.to !== '' || p.action !== '' || p.actor !== '' || p.org !== '';
+  return p.range !== '' || p.from !== '' || p.to !== '' || p.action !== '' || p.actor !== '' || p.target !== '' || p.org !== '';
 }
 
 function Hints({ hints }: { hints: string[] }) {
@@ -45,14 +46,52 @@ function Hints({ hints }: { hints: string[] }) {
   );
 }
 
+/** Columns people can hide (the View menu; app.js remembers the choice in the browser). */
+export const OPTIONAL_COLUMNS = [
+  { id: 'target', label: 'Target' },
+  { id: 'org', label: 'Organization' },
+  { id: 'location', label: 'Location' },
+] as const;
+
 const EVENT_COLUMNS: Column[] = [
-  { label: 'Time' },
-  { label: 'Actor' },
-  { label: 'Action' },
-  { label: 'Target' },
-  { label: 'Organization', class: 'wide' },
-  { label: 'Location', class: 'wide' },
+  { label: 'Time', class: 'col-time' },
+  { label: 'Actor', class: 'col-actor' },
+  { label: 'Action', class: 'col-action' },
+  { label: 'Target', class: 'col-target' },
+  { label: 'Organization', class: 'wide col-org' },
+  { label: 'Location', class: 'wide col-location' },
 ];
+
+/** The one line a screen reader hears after each search (not the whole table). */
+export function summaryLine(d: ViewerData): string {
+  if (d.events.length === 0) return d.projectEmpty ? 'This project has no events yet.' : 'No events match.';
+  const n = `${d.events.length}${d.next ? '+' : ''} event${d.events.length === 1 && !d.next ? '' : 's'}`;
+  return d.params.q && !stillTyping(d.params.q) ? `${n} matching ${d.params.q}.` : `${n}.`;
+}
+
+/** The summary line, sent beside a live-search fragment into the page's aria-live region (an htmx 4 partial). */
+export function LiveSummary({ text }: { text: string }) {
+  return h('hx-partial', { 'hx-target': '#live-summary', 'hx-swap': 'innerHTML' }, text);
+}
+
+/**
+ * While the newest-first list is on screen, one cheap request every few seconds asks how many
+ * events arrived above its top row; the notice links to the fresh list.
+ */
+export function LiveTail(props: { projectId: string; params: ViewerParams; since: string; count: number }) {
+  const base = `/projects/${props.projectId}/events`;
+  const qs = viewerQueryString(props.params, { after: '' });
+  const poll = `${base}/newer${qs ? `${qs}&` : '?'}since=${encodeURIComponent(props.since)}`;
+  return (
+    <div id="live-tail" hx-get={poll} hx-trigger="every 5s" hx-swap="outerHTML" data-testid="live-tail">
+      {props.count > 0 ? (
+        <a class="callout new-events" href={`${base}${viewerQueryString({ ...props.params, after: '' })}`} data-testid="new-events">
+          {props.count >= 100 ? '100+ new events' : `${props.count} new event${props.count === 1 ? '' : 's'}`} · show
+        </a>
+      ) : null}
+    </div>
+  );
+}
 
 export function Results(d: ViewerData) {
   const filtered = filtersSet(d.params);
@@ -84,6 +123,7 @@ export function Results(d: ViewerData) {
         <span class="took">({d.tookMs} ms)</span>
         {stillTyping(d.params.q) ? <span class="muted" data-testid="keep-typing"> · keep typing: searches start at 2 characters</span> : null}
       </p>
+      {d.params.sort !== 'relevance' && d.params.after === '' ? <LiveTail projectId={d.projectId} params={d.params} since={d.events[0].id} count={0} /> : null}
       <Table class="events" testId="events-table" columns={EVENT_COLUMNS}>
         <Rows {...d} />
       </Table>
@@ -91,32 +131,44 @@ export function Results(d: ViewerData) {
   );
 }
 
-/** Table rows plus, when there are more, the row that loads the next page in place. */
+/** Table rows plus, when there are more, the row that loads the next page in place (or the end of the list). */
 export function Rows(d: ViewerData) {
   const base = `/projects/${d.projectId}/events`;
+  const only = (add: Partial<ViewerParams>) => withFilter(base, d.params, add);
   return (
     <>
       {d.events.map((e) => {
         const target = e.targets[0];
         const href = `${base}/${e.id}`;
+        const actorName = e.actor.name ?? e.actor.id;
         return (
           <tr data-event-id={e.id}>
-            <td class="time">
+            <td class="time col-time">
               <a class="row-link" href={href}>
                 <When ms={e.occurredAt} now={d.now} />
               </a>
             </td>
-            <td class="actor">
-              <span class="name">{e.actor.name ?? e.actor.id}</span>
-              {e.actor.email && e.actor.email !== e.actor.name ? <span class="email">{e.actor.email}</span> : null}
+            <td class="actor col-actor">
+              <a class="filter name" href={only({ actor: e.actor.id })} title={`Only events by ${actorName} (${e.actor.id})`} data-filter="actor">
+                {actorName}
+              </a>
+              {e.actor.email && e.actor.email !== e.actor.name ? (
+                <span class="email" title={e.actor.email}>
+                  {e.actor.email}
+                </span>
+              ) : null}
             </td>
-            <td>
-              <code class="action">{e.action}</code>
+            <td class="col-action">
+              <a class="filter" href={only({ action: e.action })} title={`Only ${e.action} events`} data-filter="action">
+                <code class="action">{e.action}</code>
+              </a>
             </td>
-            <td class="target">
+            <td class="target col-target">
               {target ? (
                 <>
-                  <span class="name">{target.name ?? target.id}</span>
+                  <a class="filter name" href={only({ target: target.id })} title={`Only events with target ${target.name ?? target.id} (${target.id})`} data-filter="target">
+                    {target.name ?? target.id}
+                  </a>
                   {target.type ? <span class="type">{target.type}</span> : null}
                   {e.targets.length > 1 ? <span class="more">+{e.targets.length - 1}</span> : null}
                 </>
@@ -124,8 +176,23 @@ export function Rows(d: ViewerData) {
                 '—'
               )}
             </td>
-            <td class="wide mono">{e.organizationId}</td>
-            <td class="wide mono">{e.context.location}</td>
+            <td class="wide mono col-org">
+              <a class="filter" href={only({ org: e.organizationId })} title={`Only events of ${e.organizationId}`} data-filter="org">
+                {e.organizationId}
+              </a>
+            </td>
+            <td class="wide mono col-location">
+              {e.context.location ? (
+                <a
+                  class="filter"
+                  href={only({ q: addTerm(d.params.q, qualifiedTerm('ip', e.context.location)) })}
+                  title={`Only events from ${e.context.location}`}
+                  data-filter="ip"
+                >
+                  {e.context.location}
+                </a>
+              ) : null}
+            </td>
           </tr>
         );
       })}
@@ -142,6 +209,12 @@ export function Rows(d: ViewerData) {
             >
               Load more
             </a>
+          </td>
+        </tr>
+      ) : d.events.length > 0 ? (
+        <tr class="end-of-list">
+          <td colSpan={6} class="muted small" data-testid="end-of-list">
+            End of the list: no more events {filtersSet(d.params) || d.params.q ? 'match' : 'in this project'}.
           </td>
         </tr>
       ) : null}

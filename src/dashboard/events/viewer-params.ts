@@ -26,6 +26,7 @@ export interface ViewerParams {
   to: string;
   action: string;
   actor: string;
+  target: string;
   org: string;
   sort: string;
   after: string;
@@ -38,7 +39,7 @@ export interface ViewerParams {
  */
 export function readViewerParams(url: URL): ViewerParams {
   const get = (k: string) => (url.searchParams.get(k) ?? '').slice(0, 512);
-  const p: ViewerParams = { q: get('q'), range: get('range'), from: get('from'), to: get('to'), action: get('action'), actor: get('actor'), org: get('org'), sort: get('sort'), after: get('after') };
+  const p: ViewerParams = { q: get('q'), range: get('range'), from: get('from'), to: get('to'), action: get('action'), actor: get('actor'), target: get('target'), org: get('org'), sort: get('sort'), after: get('after') };
   const preset = RANGE_PRESETS.find((r) => r.id === p.range && r.ms > 0);
   if (preset) {
     p.from = '';
@@ -71,6 +72,7 @@ export function toEventQuery(projectId: string, p: ViewerParams, now: number, zo
     search: p.q.trim() === '' || stillTyping(p.q) ? undefined : p.q,
     actions: p.action ? [p.action] : undefined,
     organizationIds: p.org ? [p.org] : undefined,
+    targetIds: p.target.trim() ? [p.target.trim()] : undefined,
     actorIds: actor && !looksLikeEmail(actor) ? [actor] : undefined,
     actorEmails: actor && looksLikeEmail(actor) ? [actor] : undefined,
     occurredAt: { gte: from, lt: to },
@@ -87,4 +89,20 @@ export function viewerQueryString(p: ViewerParams, overrides: Partial<ViewerPara
   for (const [k, v] of Object.entries(merged)) if (v) qs.set(k, v);
   const s = qs.toString();
   return s ? `?${s}` : '';
+}
+
+/** A click-to-filter link: this view with one more filter (or search term) set, from the first page. */
+export function withFilter(base: string, p: ViewerParams, add: Partial<ViewerParams>): string {
+  return `${base}${viewerQueryString(p, { ...add, after: '' })}`;
+}
+
+/** A search term that matches `value` exactly in one qualifier's columns (`ip:"203.0.113.7"`). */
+export function qualifiedTerm(qualifier: string, value: string): string {
+  return `${qualifier}:"${value.replace(/"/g, ' ')}"`;
+}
+
+/** The search box with one more term: kept as typed, the term appended once. */
+export function addTerm(q: string, term: string): string {
+  const current = q.trim();
+  return current.includes(term) ? current : current ? `${current} ${term}` : term;
 }
