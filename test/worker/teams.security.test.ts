@@ -37,6 +37,8 @@ const ROUTES: [method: string, path: string, need: Need][] = [
   ['POST', '/projects/:pid/project/delete', 'owner'],
   ['POST', '/preferences/time', 'viewer'],
   ['GET', '/projects/:pid/events', 'viewer'],
+  ['GET', '/projects/:pid/events/actors', 'viewer'],
+  ['GET', '/projects/:pid/events/newer', 'viewer'],
   ['GET', '/projects/:pid/events/:eid', 'viewer'],
   ['GET', '/projects/:pid/actions', 'viewer'],
   ['POST', '/projects/:pid/actions/require-schema', 'admin'],
