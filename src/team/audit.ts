@@ -41,8 +41,11 @@ export type DashboardAction = (typeof DASHBOARD_ACTIONS)[number];
 
 export interface DashboardActor {
   id: string;
-  email: string;
+  /** A member's email; absent for an API key acting through the API. */
+  email?: string;
   name: string;
+  /** `member` (the default) or `api_key` (actions taken through the API, such as schema.created). */
+  type?: 'member' | 'api_key';
 }
 
 export interface DashboardTarget {
@@ -72,7 +75,12 @@ export async function recordDashboardEvent(env: Pick<Env, 'COMMITTER'>, e: Dashb
     event: {
       action: e.action,
       occurred_at: new Date(e.now).toISOString(),
-      actor: { id: clip(e.actor.id, 200), type: 'member', name: clip(e.actor.name, 200), metadata: { email: clip(e.actor.email, 320) } },
+      actor: {
+        id: clip(e.actor.id, 200),
+        type: e.actor.type ?? 'member',
+        name: clip(e.actor.name, 200),
+        ...(e.actor.email ? { metadata: { email: clip(e.actor.email, 320) } } : {}),
+      },
       targets: e.targets.map((t) => ({ id: clip(t.id, 200), type: t.type, ...(t.name ? { name: clip(t.name, 200) } : {}) })),
       context: { location: clip(e.context.ip || 'unknown', 100), ...(e.context.userAgent ? { user_agent: clip(e.context.userAgent, 500) } : {}) },
       ...(e.metadata ? { metadata: e.metadata } : {}),

@@ -43,7 +43,7 @@ describe('project names', () => {
     expect(await (await page(`/projects/${pid}/project`, { headers: { cookie: owner.cookie } })).text()).toContain('value="Billing EU"');
     // Renaming to its own name (another case) is allowed.
     expect((await postForm(owner, `/projects/${pid}/project/rename`, { name: 'billing eu' })).status).toBe(303);
-  });
+  }, 60_000);
 });
 
 describe('deleting a project', () => {
@@ -85,5 +85,5 @@ describe('deleting a project', () => {
     expect((await postForm(owner, '/projects/proj_demo/project/delete', { confirm: 'Demo' })).status).toBe(403);
     const trail = await env.DB.prepare("SELECT count(*) AS n FROM events WHERE project_id = 'proj_waymark' AND action = 'project.deleted'").first<{ n: number }>();
     expect(trail!.n).toBe(1);
-  });
+  }, 60_000);
 });

@@ -1,5 +1,6 @@
 // Team accounts as attacks and guarantees: every dashboard route's role, the parallel sign-in
 // throttle, server-side sign-out, removal ending sessions, invites used once, the Waymark trail.
+// Tests that make members hash passwords (PBKDF2, 100,000 iterations) and get SLOW_MS on a shared machine.
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { dashboard } from '../../src/dashboard';
@@ -50,6 +51,8 @@ const ROUTES: [method: string, path: string, need: Need][] = [
   ['POST', '/projects/:pid/usage/rate-limit', 'admin'],
 ];
 
+const SLOW_MS = 60_000;
+
 const mounted = () =>
   [...new Set(dashboard.routes.filter((r) => r.method !== 'ALL').map((r) => `${r.method} ${r.path.replace(/\/$/, '') || '/'}`))].sort();
 
@@ -87,7 +90,7 @@ describe('role checks on every dashboard route', () => {
         }
       }
     }
-  });
+  }, SLOW_MS);
 
   it('hides from a viewer what the role cannot do, and keeps the Waymark project from them', async () => {
     const owner = await signIn({ client: '198.51.100.12' });
@@ -100,7 +103,7 @@ describe('role checks on every dashboard route', () => {
     expect(html).not.toContain('proj_waymark');
     expect((await page('/projects/proj_waymark/events', { headers: { cookie: viewer.cookie } })).status).toBe(403);
     expect((await page('/projects/proj_waymark/events', { headers: { cookie: owner.cookie } })).status).toBe(200);
-  });
+  }, SLOW_MS);
 });
 
 describe('sign-in throttle', () => {
@@ -126,7 +129,7 @@ describe('sign-in throttle', () => {
     expect(right.status).toBe(429);
     expect(right.headers.get('retry-after')).toMatch(/^\d+$/);
     await signIn({ client: '203.0.113.31' });
-  });
+  }, SLOW_MS);
 
   it('limits one account tried from many addresses (20 checks), without locking out other accounts', async () => {
     const owner = await signIn({ client: '198.51.100.13' });
@@ -135,7 +138,7 @@ describe('sign-in throttle', () => {
     expect(tries.filter((r) => r.status === 401)).toHaveLength(20);
     expect((await signInWith('target@example.com', 'target-password-1', '192.0.2.200')).status).toBe(429);
     expect((await signInWith('owner@waymark.local', 'test-admin-password', '192.0.2.201')).status).toBe(303);
-  });
+  }, SLOW_MS);
 });
 
 describe('sessions on the server', () => {
@@ -147,7 +150,7 @@ describe('sessions on the server', () => {
     const after = await page('/projects/proj_demo/events', { headers: { cookie: s.cookie } });
     expect(after.status).toBe(303);
     expect(after.headers.get('location')).toMatch(/^\/login/);
-  });
+  }, SLOW_MS);
 
   it('removing a member ends their sessions; the owner can end any one session', async () => {
     const owner = await signIn({ client: '198.51.100.15' });
@@ -173,7 +176,7 @@ describe('sessions on the server', () => {
     // The owner cannot be removed or demoted.
     expect((await postForm(owner, '/members/mem_owner/remove', {})).status).toBe(403);
     expect((await postForm(owner, '/members/mem_owner/role', { role: 'viewer' })).status).toBe(403);
-  });
+  }, SLOW_MS);
 });
 
 describe('invites', () => {
@@ -196,7 +199,7 @@ describe('invites', () => {
     const token = new URL(m.link).pathname.split('/').pop()!;
     const rows = await env.DB.prepare('SELECT count(*) AS n FROM invites WHERE token_hash = ? OR id = ?').bind(token, token).first<{ n: number }>();
     expect(rows!.n).toBe(0);
-  });
+  }, SLOW_MS);
 
   it('a weak password is an inline error and uses nothing up', async () => {
     const owner = await signIn({ client: '198.51.100.19' });
@@ -210,7 +213,7 @@ describe('invites', () => {
     expect(res.status).toBe(422);
     expect(await res.text()).toContain('at least 10 characters');
     expect((await page(new URL(link).pathname)).status).toBe(200);
-  });
+  }, SLOW_MS);
 });
 
 describe('the Waymark project', () => {
@@ -229,7 +232,7 @@ describe('the Waymark project', () => {
     expect(write.status).toBe(403);
     const read = await call('GET', '/audit_logs/events', { key: plain });
     expect(read.status).toBe(403);
-  });
+  }, SLOW_MS);
 
   it('records dashboard actions as Audit Logs events with the member as actor and IP + user agent as context', async () => {
     const owner = await signIn({ client: '198.51.100.21' });
@@ -249,5 +252,20 @@ describe('the Waymark project', () => {
     expect(failed.status).toBe(401);
     const fail = await env.DB.prepare("SELECT actor_email FROM events WHERE project_id = 'proj_waymark' AND action = 'dashboard.sign_in_failed' ORDER BY seq DESC LIMIT 1").first<{ actor_email: string }>();
     expect(fail!.actor_email).toBe('nobody@example.com');
-  });
+  }, SLOW_MS);
+});
+
+describe('API actions in the Waymark trail', () => {
+  it('records schema.created with the API key as actor', async () => {
+    const res = await call('POST', '/audit_logs/actions/invoice.paid/schemas', {
+      body: { targets: [{ type: 'invoice' }] },
+      headers: { 'user-agent': 'SchemaTest/2' },
+    });
+    expect(res.status).toBe(201);
+    const row = await env.DB.prepare(
+      "SELECT actor_id, actor_type, user_agent FROM events WHERE project_id = 'proj_waymark' AND action = 'schema.created' ORDER BY seq DESC LIMIT 1",
+    ).first<{ actor_id: string; actor_type: string; user_agent: string }>();
+    expect(row).toMatchObject({ actor_type: 'api_key', user_agent: 'SchemaTest/2' });
+    expect(row!.actor_id).toMatch(/^key_/);
+  }, SLOW_MS);
 });
