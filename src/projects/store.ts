@@ -133,15 +133,15 @@ export async function removeProjectRecord(kv: KVNamespace, id: string): Promise<
 
 export async function createProject(
   kv: KVNamespace,
-  input: { name: string; now: number; id?: string },
+  input: { name: string; now: number; id?: string; uniqueName?: boolean },
 ): Promise<Project> {
   const project: Project = {
     id: input.id ?? newId('project', input.now),
     name: validateProjectName(input.name),
     created_at: input.now,
   };
-  // Built-in projects are made with fixed ids and names; a person's new project must not repeat a name.
-  if (!input.id) await refuseDuplicateName(kv, project.name);
+  // A person's new project (the dashboard asks for uniqueName) must not repeat another's name.
+  if (input.uniqueName) await refuseDuplicateName(kv, project.name);
   await saveProject(kv, project);
   return project;
 }

@@ -28,7 +28,7 @@ projects.get('/', requireRole('viewer'), async (c) => {
 projects.post('/projects', requireRole('admin'), async (c) => {
   const name = String(c.var.form?.get('name') ?? '');
   try {
-    const project = await createProject(c.env.KV, { name, now: c.var.now() });
+    const project = await createProject(c.env.KV, { name, now: c.var.now(), uniqueName: true });
     await audit(c, 'project.created', [{ id: project.id, type: 'project', name: project.name }]);
     return c.redirect(`/projects/${project.id}/keys`, 303);
   } catch (err) {

@@ -78,7 +78,7 @@ session.post('/login', async (c) => {
       metadata: { email_tried: tried, method: 'password' },
     });
     await new Promise((r) => setTimeout(r, FAILURE_DELAY_MS));
-    return sendHtml(c, <LoginPage next={next} email={email} error="That email and password do not match." />, 401);
+    return sendHtml(c, <LoginPage next={next} email={email} error="That email or password is not right." />, 401);
   }
   await clearAttempts(c.var.db, { address, email: tried });
   return signedIn(c, memberId, 'password', next);
