@@ -45,3 +45,12 @@ export async function claimAttempt(db: Db, input: { address: string; email: stri
 export async function clearAttempts(db: Db, input: { address: string; email: string }): Promise<void> {
   await db.run(sql`DELETE FROM login_failures WHERE client IN (${addressKey(input.address)}, ${accountKey(input.email)})`);
 }
+
+/** Passkey sign-in challenges per client address (each is a D1 row, asked for without signing in). */
+export const MAX_CHALLENGES_PER_ADDRESS = 30;
+
+/** 0 when the address may have another sign-in challenge, else how many milliseconds to wait. */
+export async function claimChallenge(db: Db, input: { address: string; now: number }): Promise<number> {
+  const n = await count(db, `pk:${input.address}`, input.now);
+  return n.n > MAX_CHALLENGES_PER_ADDRESS ? n.until - input.now : 0;
+}

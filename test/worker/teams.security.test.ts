@@ -141,6 +141,19 @@ describe('sign-in throttle', () => {
   }, SLOW_MS);
 });
 
+describe('passkey sign-in challenges', () => {
+  it('are limited per address (each is a stored row asked for without signing in)', async () => {
+    const ask = () => page('/login/passkey/options', { method: 'POST', headers: { origin: ORIGIN, 'cf-connecting-ip': '203.0.113.77', 'content-type': 'application/x-www-form-urlencoded' }, body: 'next=%2F' });
+    const statuses: number[] = [];
+    for (let i = 0; i < 31; i++) statuses.push((await ask()).status);
+    expect(statuses.slice(0, 30).every((s) => s === 200)).toBe(true);
+    expect(statuses[30]).toBe(429);
+    const options = await (await page('/login/passkey/options', { method: 'POST', headers: { origin: ORIGIN, 'cf-connecting-ip': '203.0.113.78' } })).json<{ challenge: string; rpId: string }>();
+    expect(options.rpId).toBe('waymark.test');
+    expect(options.challenge).toMatch(/^[A-Za-z0-9_-]{20,}$/);
+  }, SLOW_MS);
+});
+
 describe('sessions on the server', () => {
   it('signing out ends the session at once: the old cookie no longer works', async () => {
     const s = await signIn({ client: '198.51.100.14' });

@@ -8,7 +8,7 @@ import { AppError } from '../../lib/errors';
 import { DEFAULT_OWNER_EMAIL, OWNER_ID, ensureOwner, memberByEmail, memberRow, normalizeEmail } from '../../team/members';
 import { hashPassword, verifyPassword } from '../../team/passwords';
 import { parseResponse, relyingParty, signInOptions, verifySignIn } from '../../team/passkeys';
-import { FAILURE_DELAY_MS, claimAttempt, clearAttempts } from '../../team/throttle';
+import { FAILURE_DELAY_MS, claimAttempt, claimChallenge, clearAttempts } from '../../team/throttle';
 import { sendHtml } from '../render';
 import { audit } from './audit';
 import { clientAddress, endSession, readSession, startSession } from './cookie';
@@ -98,6 +98,11 @@ async function signedIn(c: Context<AppEnv>, memberId: string, method: 'password'
 /** Passkey sign-in, step 1: a challenge for the browser's authenticator. */
 session.post('/login/passkey/options', async (c) => {
   await checkOrigin(c, 'Sign-in from another site was refused.');
+  const wait = await claimChallenge(c.var.db, { address: clientAddress(c), now: c.var.now() });
+  if (wait > 0) {
+    c.header('Retry-After', String(Math.ceil(wait / 1000)));
+    return c.json({ message: 'Too many passkey sign-in attempts. Try again later.' }, 429);
+  }
   return c.json(await signInOptions(c.var.db, relyingParty(c.req.url), c.var.now()));
 });
 
