@@ -7,6 +7,7 @@ import { parseAuditLogEvent } from '../src/api/wire/audit-logs';
 import type { NewEvent } from '../src/events/model';
 import { rng, slug } from '../src/demo/generate';
 import { listEvents, type EventQuery } from '../src/events/list';
+import { timeline } from '../src/events/timeline';
 import { writeEvents, type Db } from '../src/events/store';
 
 // ---------------------------------------------------------------------------------
@@ -173,7 +174,7 @@ export async function insertBatch(db: Db, batch: BenchEvent[], now: number): Pro
   }
 }
 
-export { listEvents, writeEvents, type EventQuery };
+export { listEvents, timeline, writeEvents, type EventQuery };
 
 // ---------------------------------------------------------------------------------
 // A reference for the benchmark's correctness check: every event of a project read

@@ -193,6 +193,31 @@ for (const c of cases) {
   log(`  ${c.name}: p50 ${ms(rawResults[c.name].p50)} ms, p95 ${ms(rawResults[c.name].p95)} ms (${rows} rows)`);
 }
 
+// ---- the viewer's timeline histogram: one bounded statement per search (counts the newest 10,000) ----
+log('limit: timing the timeline histogram on raw SQLite');
+const timelineCases: { name: string; query: Partial<import('../src/events/list').EventQuery> }[] = [
+  { name: 'timeline: whole project', query: {} },
+  { name: 'timeline: last 30 days', query: { occurredAt: { gte: monthAgo } } },
+  { name: 'timeline: one organization', query: { organizationIds: [popularOrg] } },
+  { name: 'timeline: surname', query: { search: 'Washburne' } },
+  { name: 'timeline: common word', query: { search: 'signed' } },
+];
+const timelineResults: Record<string, ReturnType<typeof stats> & { counted: number; complete: boolean }> = {};
+for (const c of timelineCases) {
+  const q = { projectId: P, order: 'desc' as const, limit: LIMIT, now: END, ...c.query };
+  let t = await core.timeline(raw.db, q);
+  for (let i = 0; i < 3; i++) t = await core.timeline(raw.db, q);
+  const samples: number[] = [];
+  const deadline = performance.now() + 10_000;
+  for (let i = 0; i < 50 && performance.now() < deadline; i++) {
+    const s = performance.now();
+    await core.timeline(raw.db, q);
+    samples.push(performance.now() - s);
+  }
+  timelineResults[c.name] = { ...stats(samples), counted: t.total, complete: t.complete };
+  log(`  ${c.name}: p50 ${ms(timelineResults[c.name].p50)} ms, p95 ${ms(timelineResults[c.name].p95)} ms (${t.total} counted${t.complete ? '' : ', more match'}, ${t.counts.length} bars)`);
+}
+
 // ---- correctness: each case's first page against a plain reference (a scan in JS) ----
 log('limit: checking pages against a plain reference');
 const reference = core.loadReference(raw.sqlite, P);
@@ -225,6 +250,11 @@ if (args['raw-only']) {
   for (const c of cases) {
     const r = rawResults[c.name];
     md.push(`| ${c.name} | ${r.rows} | ${ms(r.p50)} | ${ms(r.p95)} | ${ms(r.p99)} | ${correctness[c.name] ?? '–'} |`);
+  }
+  md.push('', '| timeline histogram | counted | raw p50 | raw p95 |', '| --- | --: | --: | --: |');
+  for (const c of timelineCases) {
+    const r = timelineResults[c.name];
+    md.push(`| ${c.name} | ${r.counted.toLocaleString('en-US')}${r.complete ? '' : ' (cap; more match)'} | ${ms(r.p50)} | ${ms(r.p95)} |`);
   }
   md.push('', '| table or index | bytes per event |', '| --- | --: |');
   for (const [name, bytes] of Object.entries(tableBytes)) if (bytes / N >= 1) md.push(`| ${name} | ${(bytes / N).toFixed(0)} |`);

@@ -259,3 +259,38 @@ document.addEventListener(
   },
   true,
 );
+
+// The timeline: drag across bars to zoom into that range (a click on one bar follows its link).
+let drag = null;
+document.addEventListener('pointerdown', (event) => {
+  const svg = event.target instanceof Element ? event.target.closest('svg.timeline-bars') : null;
+  if (!svg || event.button !== 0) return;
+  const bar = event.target.closest('[data-bar]');
+  if (!bar) return;
+  drag = { svg, from: Number(bar.getAttribute('data-bar')), to: Number(bar.getAttribute('data-bar')), moved: false };
+});
+document.addEventListener('pointermove', (event) => {
+  if (!drag) return;
+  const bar = document.elementFromPoint(event.clientX, event.clientY)?.closest('svg.timeline-bars [data-bar]');
+  if (!bar || bar.ownerSVGElement !== drag.svg) return;
+  const i = Number(bar.getAttribute('data-bar'));
+  if (i !== drag.to) drag.moved = true;
+  drag.to = i;
+  const [lo, hi] = [Math.min(drag.from, drag.to), Math.max(drag.from, drag.to)];
+  for (const slot of drag.svg.querySelectorAll('[data-bar]')) {
+    const n = Number(slot.getAttribute('data-bar'));
+    slot.querySelector('.slot')?.classList.toggle('selecting', n >= lo && n <= hi);
+  }
+});
+document.addEventListener('pointerup', (event) => {
+  if (!drag) return;
+  const { svg, from, to, moved } = drag;
+  drag = null;
+  if (!moved) return; // a click: the bar's own link zooms to it
+  event.preventDefault();
+  const starts = JSON.parse(svg.getAttribute('data-starts'));
+  const url = new URL(svg.getAttribute('data-zoom-base'), location.href);
+  url.searchParams.set('from', starts[Math.min(from, to)]);
+  url.searchParams.set('to', starts[Math.max(from, to) + 1]);
+  location.href = url.pathname + url.search;
+});

@@ -10,6 +10,11 @@ export interface Env {
   /** One write coordinator per project (group commit for single events). */
   COMMITTER: DurableObjectNamespace<import('./events/committer').Committer>;
   ASSETS?: Fetcher;
+  /** Export files (R2), and the queue their background jobs run from. */
+  EXPORTS: R2Bucket;
+  EXPORT_JOBS: Queue<import('./exports/queue').ExportJob>;
+  /** Optional: signs export download links. Defaults to a random secret Waymark keeps in KV. */
+  EXPORT_SIGNING_SECRET?: string;
   /** Rate Limiting bindings, one per tier (projects/rate-limits.ts, wrangler.toml). */
   RATE_LIMIT_STRICT: RateLimit;
   RATE_LIMIT_STANDARD: RateLimit;
@@ -46,6 +51,9 @@ const EnvSchema = z.object({
       z.custom<RateLimit>((v) => typeof v === 'object' && v !== null, `the Rate Limiting binding ${name} is missing`),
     ]),
   ),
+  EXPORTS: z.custom<R2Bucket>((v) => typeof v === 'object' && v !== null, 'the R2 binding EXPORTS is missing'),
+  EXPORT_JOBS: z.custom<Queue>((v) => typeof v === 'object' && v !== null, 'the Queue producer binding EXPORT_JOBS is missing'),
+  EXPORT_SIGNING_SECRET: z.string().min(32, 'EXPORT_SIGNING_SECRET must be at least 32 characters').optional(),
   COMMITTER: z.custom<DurableObjectNamespace>(
     (v) => typeof v === 'object' && v !== null,
     'the Durable Object binding COMMITTER (class Committer) is missing',

@@ -5,6 +5,7 @@ import { drizzle } from 'drizzle-orm/d1';
 import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import { api } from './api';
+import { downloads } from './api/downloads';
 import { renderApiError } from './api/wire';
 import { dashboard, dashboardError, isDashboardPath } from './dashboard';
 import type { AppEnv } from './context';
@@ -16,6 +17,7 @@ import { newId } from './lib/ids';
 import { ensureBootstrap } from './projects/bootstrap';
 import { backfillSearchIndex } from './events/search/backfill';
 import { continueProjectDeletions } from './projects/delete';
+import { consumeExportJobs, type ExportJob } from './exports/queue';
 
 const app = new Hono<AppEnv>();
 
@@ -63,6 +65,7 @@ app.get('/healthz', async (c) => {
   return c.json({ ok: true });
 });
 app.route('/', api);
+app.route('/', downloads);
 app.route('/', dashboard);
 
 app.notFound((c) => {
@@ -93,11 +96,15 @@ export { Committer } from './events/committer';
 
 export default {
   fetch: app.fetch,
+  /** Export jobs (src/exports/queue.ts). */
+  async queue(batch: MessageBatch<ExportJob>, env: Env) {
+    await consumeExportJobs(batch, env);
+  },
   async scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext) {
     const db = drizzle(env.DB);
     ctx.waitUntil(
       Promise.all([purgeExpiredIdempotencyKeys(db, Date.now()), pruneFailures(db, Date.now()), backfillSearchIndex(db, Date.now()), continueProjectDeletions(db, Date.now())]),
     );
   },
-} satisfies ExportedHandler<Env>;
+} satisfies ExportedHandler<Env, ExportJob>;
 

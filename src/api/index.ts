@@ -6,6 +6,7 @@ import { trackUsage } from '../usage/middleware';
 import { requireApiKey } from './auth';
 import { rateLimit } from './rate-limit';
 import { registerEventRoutes } from './events';
+import { registerExportRoutes } from './exports';
 import { registerSchemaRoutes } from './schemas';
 import { speaks } from './wire';
 import { auditLogs } from './wire/audit-logs';
@@ -24,3 +25,5 @@ registerEventRoutes(api, '/events', legacy);
 registerEventRoutes(api, '/audit_logs/events', auditLogs);
 /** Action schemas: create a version, list versions, list actions. */
 registerSchemaRoutes(api);
+/** Exports: start one, read its state and a fresh download link. */
+registerExportRoutes(api);

@@ -3,7 +3,7 @@
 //   GET  /audit_logs/actions/:action/schemas   its versions
 //   GET  /audit_logs/actions                   the project's actions with their latest schema
 import type { Hono } from 'hono';
-import { recordDashboardEvent } from '../team/audit';
+import { recordDashboardEvent, requestContext } from '../team/audit';
 import { z } from 'zod';
 import type { AppEnv } from '../context';
 import { AppError } from '../lib/errors';
@@ -76,7 +76,7 @@ export function registerSchemaRoutes(app: Hono<AppEnv>): void {
         { id: `${action}@${schema.version}`, type: 'action_schema', name: action },
         { id: c.var.projectId, type: 'project' },
       ],
-      context: { ip: c.req.header('cf-connecting-ip') ?? 'unknown', userAgent: c.req.header('user-agent') ?? null },
+      context: requestContext(c.req),
       metadata: { version: schema.version },
       now: c.var.now(),
     });

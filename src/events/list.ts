@@ -32,7 +32,8 @@ async function anyInScope(db: Db, plan: Plan, scope: Scope): Promise<boolean> {
   return row !== undefined;
 }
 
-async function planFor(db: Db, query: EventQuery): Promise<Plan> {
+/** The plan of a query, with what it needs from the database (known actions, live index, prefix completions). */
+export async function planFor(db: Db, query: EventQuery): Promise<Plan> {
   const now = query.now ?? Date.now();
   const known = await knownActions(db, query.projectId, actionCandidates(query.search, now), now);
   const searching = query.search !== undefined && query.search.trim() !== '';

@@ -11,11 +11,14 @@ export const ID_PREFIX = {
   session: 'ses_',
   member: 'mem_',
   invite: 'inv_',
+  export: 'audit_log_export_',
 } as const;
 
 export function newId(kind: keyof typeof ID_PREFIX, now: number = Date.now()): string {
   return ID_PREFIX[kind] + ulid(now);
 }
+
+export const EXPORT_ID_PATTERN = /^audit_log_export_[0-9A-HJKMNP-TV-Z]{26}$/;
 
 export const EVENT_ID_PATTERN = /^evt_[0-9A-HJKMNP-TV-Z]{26}$/i;
 

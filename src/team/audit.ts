@@ -44,8 +44,8 @@ export interface DashboardActor {
   /** A member's email; absent for an API key acting through the API. */
   email?: string;
   name: string;
-  /** `member` (the default) or `api_key` (actions taken through the API, such as schema.created). */
-  type?: 'member' | 'api_key';
+  /** `member` (the default), `api_key` (actions through the API: schema.created, export.created) or `download_link` (a signed export link). */
+  type?: 'member' | 'api_key' | 'download_link';
 }
 
 export interface DashboardTarget {
@@ -103,3 +103,9 @@ export async function recordDashboardEvent(env: Pick<Env, 'COMMITTER'>, e: Dashb
     console.error(`dashboard audit event ${e.action} not recorded`, err);
   }
 }
+
+/** The request's address and user agent, for actions recorded outside the dashboard (the API, download links). */
+export const requestContext = (req: { header(name: string): string | undefined }) => ({
+  ip: req.header('cf-connecting-ip') ?? 'unknown',
+  userAgent: req.header('user-agent') ?? null,
+});

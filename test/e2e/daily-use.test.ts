@@ -322,6 +322,40 @@ describe('narrowing down and daily use', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'actor-filter.png') });
   });
 
+  it('a timeline counts the events of the search over time; a click or a drag zooms into a range', async () => {
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.goto(DAILY);
+    await page.waitForSelector('[data-testid=timeline]');
+    expect(await page.locator('[data-testid=total-count]').innerText()).toBe('120 events');
+    const bars = page.locator('svg.timeline-bars [data-bar]');
+    const n = await bars.count();
+    expect(n).toBeGreaterThan(5);
+    await page.screenshot({ path: join(ARTIFACTS, 'timeline.png') });
+    // Drag from the second bar to the fifth: From/To become that range.
+    const a = (await bars.nth(1).locator('rect.slot').boundingBox())!;
+    const b = (await bars.nth(4).locator('rect.slot').boundingBox())!;
+    await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 5 });
+    await page.mouse.up();
+    await page.waitForURL((u) => u.searchParams.get('range') === 'custom' && u.searchParams.has('from') && u.searchParams.has('to'));
+    const zoomed = new URL(page.url());
+    expect(zoomed.searchParams.get('org')).toBe('org_daily');
+    await page.waitForSelector('[data-testid=timeline], #results .empty');
+    // A click on one bar zooms to it.
+    await page.goto(DAILY);
+    await page.waitForSelector('[data-testid=timeline]');
+    const tallest = await page.$$eval('svg.timeline-bars [data-bar]', (els) =>
+      els.map((el) => Number(el.querySelector('rect.bar')?.getAttribute('height') ?? 0)).reduce((best, h, i, all) => (h > all[best] ? i : best), 0),
+    );
+    const title = await bars.nth(tallest).locator('title').textContent();
+    const expected = Number(/: ([\d,]+) event/.exec(title!)![1].replace(/,/g, ''));
+    await bars.nth(tallest).locator('rect.slot').click();
+    await page.waitForURL((u) => u.searchParams.get('range') === 'custom');
+    await page.waitForSelector('[data-testid=timeline]');
+    expect(await page.locator('[data-testid=total-count]').innerText()).toBe(`${expected} event${expected === 1 ? '' : 's'}`);
+  });
+
   it('the detail offers the same filters', async () => {
     await page.goto(EVENTS);
     await rows().first().locator('a.row-link').click();

@@ -40,6 +40,7 @@ const ROUTES: [method: string, path: string, need: Need][] = [
   ['GET', '/projects/:pid/events', 'viewer'],
   ['GET', '/projects/:pid/events/actors', 'viewer'],
   ['GET', '/projects/:pid/events/newer', 'viewer'],
+  ['GET', '/projects/:pid/events/timeline', 'viewer'],
   ['GET', '/projects/:pid/events/:eid', 'viewer'],
   ['GET', '/projects/:pid/actions', 'viewer'],
   ['POST', '/projects/:pid/actions/require-schema', 'admin'],
@@ -280,5 +281,32 @@ describe('API actions in the Waymark trail', () => {
     ).first<{ actor_id: string; actor_type: string; user_agent: string }>();
     expect(row).toMatchObject({ actor_type: 'api_key', user_agent: 'SchemaTest/2' });
     expect(row!.actor_id).toMatch(/^key_/);
+  }, SLOW_MS);
+});
+
+describe('exports in the Waymark trail', () => {
+  it('records export.created (the API key as actor) and export.downloaded (the signed link as actor)', async () => {
+    const created = await call('POST', '/audit_logs/exports', {
+      body: { organization_id: 'org_foo', range_start: '2026-01-01T00:00:00.000Z', range_end: '2026-12-31T00:00:00.000Z' },
+    });
+    expect(created.status).toBe(201);
+    let e = created.body;
+    for (let i = 0; i < 200 && e.state !== 'ready'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      e = (await call('GET', `/audit_logs/exports/${created.body.id}`)).body;
+    }
+    expect(e.state).toBe('ready');
+    const url = new URL(e.url);
+    const file = await page(url.pathname + url.search, { headers: { 'user-agent': 'Downloader/1' } });
+    expect(file.status).toBe(200);
+    await file.arrayBuffer();
+    const rows = await env.DB.prepare(
+      "SELECT action, actor_type, actor_id, user_agent FROM events WHERE project_id = 'proj_waymark' AND action LIKE 'export.%' ORDER BY seq",
+    ).all<{ action: string; actor_type: string; actor_id: string; user_agent: string | null }>();
+    expect(rows.results.map((r) => [r.action, r.actor_type])).toEqual([
+      ['export.created', 'api_key'],
+      ['export.downloaded', 'download_link'],
+    ]);
+    expect(rows.results[1]).toMatchObject({ actor_id: created.body.id, user_agent: 'Downloader/1' });
   }, SLOW_MS);
 });

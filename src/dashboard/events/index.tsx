@@ -10,7 +10,9 @@ import { loadProject, sendSectionPage } from '../projects/section-page';
 import { sendFragment, wantsFragment } from '../render';
 import { requireRole } from '../session/require-session';
 import { ActorOptions } from './actor-options';
+import { timeline } from '../../events/timeline';
 import { EventDetail } from './event-detail';
+import { TimelineChart } from './timeline-chart';
 import { EventsPage } from './events-page';
 import { EVENT_ID_PATTERN } from '../../lib/ids';
 import { LiveSummary, LiveTail, Results, Rows, summaryLine, type ViewerData } from './results';
@@ -95,6 +97,19 @@ events.get('/actors', requireRole('viewer'), async (c) => {
     if (!seen.has(e.actor.id)) seen.set(e.actor.id, { id: e.actor.id, name: e.actor.name, email: e.actor.email });
   }
   return sendFragment(c, <ActorOptions actors={[...seen.values()]} />);
+});
+
+/** The timeline histogram for the viewer's current search and filters (loaded after the results). */
+events.get('/timeline', requireRole('viewer'), async (c) => {
+  const ctx = await loadProject(c);
+  const params = readViewerParams(new URL(c.req.url));
+  const query = toEventQuery(ctx.project.id, params, c.var.now(), viewerZone(c).zone);
+  const t = await timeline(c.var.db, query).catch((err) => {
+    if (err instanceof AppError && err.status === 422) return null;
+    throw err;
+  });
+  if (!t || t.total === 0) return sendFragment(c, <></>);
+  return sendFragment(c, <TimelineChart t={t} base={`/projects/${ctx.project.id}/events`} params={params} />);
 });
 
 /** The live tail: how many events (up to 100) arrived above the list's top row, as the notice fragment. */

@@ -123,6 +123,13 @@ export function Results(d: ViewerData) {
         <span class="took">({d.tookMs} ms)</span>
         {stillTyping(d.params.q) ? <span class="muted" data-testid="keep-typing"> · keep typing: searches start at 2 characters</span> : null}
       </p>
+      <div
+        id="timeline"
+        class="timeline-slot"
+        hx-get={`/projects/${d.projectId}/events/timeline${viewerQueryString({ ...d.params, after: '' })}`}
+        hx-trigger="load"
+        hx-swap="innerHTML"
+      ></div>
       {d.params.sort !== 'relevance' && d.params.after === '' ? <LiveTail projectId={d.projectId} params={d.params} since={d.events[0].id} count={0} /> : null}
       <Table class="events" testId="events-table" columns={EVENT_COLUMNS}>
         <Rows {...d} />
