@@ -356,6 +356,28 @@ describe('narrowing down and daily use', () => {
     expect(await page.locator('[data-testid=total-count]').innerText()).toBe(`${expected} event${expected === 1 ? '' : 's'}`);
   });
 
+  it('Export exports exactly the search and filters on screen, shows progress, and lists the file to download', async () => {
+    await page.goto(DAILY);
+    await page.fill('[data-testid=search]', 'clarence');
+    await page.waitForURL((u) => u.searchParams.get('q') === 'clarence');
+    await page.waitForSelector('[data-testid=export-form]');
+    const shown = Number(/^(\d+)/.exec(await page.locator('[data-testid=total-count]').innerText())?.[1] ?? NaN);
+    await page.click('[data-testid=export]');
+    await page.waitForURL(/\/exports$/);
+    await page.waitForSelector('[data-testid=export-download]', { timeout: 20_000 });
+    const row = page.locator('[data-testid=exports-table] tbody tr').first();
+    expect(await row.innerText()).toContain('organization org_daily');
+    expect(await row.innerText()).toContain('“clarence”');
+    const rows = Number((await row.locator('[data-testid=export-rows]').innerText()).replace(/,/g, ''));
+    expect(rows).toBe(shown);
+    const href = await row.locator('[data-testid=export-download]').getAttribute('href');
+    const file = await page.request.get(`${BASE}${href}`);
+    expect(file.status()).toBe(200);
+    const lines = (await file.text()).trim().split('\r\n');
+    expect(lines).toHaveLength(rows + 1);
+    await page.screenshot({ path: join(ARTIFACTS, 'exports.png') });
+  });
+
   it('the detail offers the same filters', async () => {
     await page.goto(EVENTS);
     await rows().first().locator('a.row-link').click();

@@ -42,6 +42,8 @@ const ROUTES: [method: string, path: string, need: Need][] = [
   ['GET', '/projects/:pid/events/newer', 'viewer'],
   ['GET', '/projects/:pid/events/timeline', 'viewer'],
   ['GET', '/projects/:pid/events/:eid', 'viewer'],
+  ['GET', '/projects/:pid/exports', 'viewer'],
+  ['POST', '/projects/:pid/exports', 'viewer'],
   ['GET', '/projects/:pid/actions', 'viewer'],
   ['POST', '/projects/:pid/actions/require-schema', 'admin'],
   ['GET', '/projects/:pid/keys', 'admin'],

@@ -4,11 +4,12 @@ import type { Project } from '../../projects/store';
 import { atLeast, type Role } from '../../team/roles';
 import { Document } from './document';
 
-export type Section = 'events' | 'actions' | 'keys' | 'usage' | 'project' | 'members' | 'account';
+export type Section = 'events' | 'exports' | 'actions' | 'keys' | 'usage' | 'project' | 'members' | 'account';
 
 /** A project's sections and the least role that sees each (the server checks the same on every route). */
 const SECTIONS: { id: Section; label: string; path: string; role: Role }[] = [
   { id: 'events', label: 'Events', path: 'events', role: 'viewer' },
+  { id: 'exports', label: 'Exports', path: 'exports', role: 'viewer' },
   { id: 'actions', label: 'Actions', path: 'actions', role: 'viewer' },
   { id: 'keys', label: 'API Keys', path: 'keys', role: 'admin' },
   { id: 'usage', label: 'Usage', path: 'usage', role: 'admin' },

@@ -6,6 +6,7 @@ import { Empty } from '../components/empty';
 import { Table, type Column } from '../components/table';
 import { When } from '../components/time';
 import type { ViewerZone } from '../time-zone';
+import { ExportButton } from '../exports/export-button';
 import { GettingStarted } from './getting-started';
 import { addTerm, PAGE_SIZE, qualifiedTerm, stillTyping, viewerQueryString, withFilter, type ViewerParams } from './viewer-params';
 
@@ -113,6 +114,7 @@ export function Results(d: ViewerData) {
   return (
     <>
       <Hints hints={d.hints} />
+      <div class="result-bar">
       <p class="result-meta" data-testid="result-meta">
         {d.params.sort === 'relevance' && d.params.q
           ? `Best ${d.events.length} match${d.events.length === 1 ? '' : 'es'}`
@@ -123,6 +125,8 @@ export function Results(d: ViewerData) {
         <span class="took">({d.tookMs} ms)</span>
         {stillTyping(d.params.q) ? <span class="muted" data-testid="keep-typing"> · keep typing: searches start at 2 characters</span> : null}
       </p>
+      <ExportButton projectId={d.projectId} params={d.params} csrf={d.csrf} />
+      </div>
       <div
         id="timeline"
         class="timeline-slot"
