@@ -303,7 +303,7 @@ describe('exports in the Waymark trail', () => {
     expect(file.status).toBe(200);
     await file.arrayBuffer();
     const rows = await env.DB.prepare(
-      "SELECT action, actor_type, actor_id, user_agent FROM events WHERE project_id = 'proj_waymark' AND action LIKE 'export.%' ORDER BY seq",
+      "SELECT action, actor_type, actor_id, user_agent FROM events WHERE project_id = 'proj_waymark' AND action LIKE 'export.%' AND actor_type != 'member' ORDER BY seq",
     ).all<{ action: string; actor_type: string; actor_id: string; user_agent: string | null }>();
     expect(rows.results.map((r) => [r.action, r.actor_type])).toEqual([
       ['export.created', 'api_key'],
