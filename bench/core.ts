@@ -198,7 +198,7 @@ export function loadReference(sqlite: DatabaseSync, projectId: string): RefEvent
   const rows = sqlite
     .prepare(
       `SELECT seq, id, project_id AS projectId, organization_id AS organizationId, action, action_type AS actionType,
-        occurred_at AS occurredAt, received_at AS receivedAt, version, source, data FROM events WHERE project_id = ?`,
+        occurred_at AS occurredAt, received_at AS receivedAt, version, source, raw FROM events WHERE project_id = ?`,
     )
     .all(projectId) as unknown as (ListRow & { seq: number })[];
   return rows.map((r) => {

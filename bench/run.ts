@@ -9,6 +9,7 @@
 //     GET /events at concurrency 1 and 8, and ingest through the public API;
 //  4. counts lost or duplicated events, prints one table, writes bench/results/.
 
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -143,7 +144,8 @@ const deepCursor = one<{ id: string } | undefined>(
   P, popularOrg, Math.min(5000, Math.floor(N / 400)),
 )?.id;
 
-const someTarget = one<{ t: string }>(`SELECT target_id AS t FROM event_targets WHERE project_id = ? AND target_id LIKE 'doc_%' GROUP BY target_id ORDER BY count(*) DESC LIMIT 1 OFFSET 40`, P).t;
+// Targets live only in `raw` (no targets table since migration 0005).
+const someTarget = one<{ t: string }>(`SELECT raw ->> '$.targets[0].id' AS t FROM events WHERE project_id = ? AND t LIKE 'doc_%' GROUP BY t ORDER BY count(*) DESC LIMIT 1 OFFSET 40`, P).t;
 
 type Ref = import('./core.ts').RefEvent;
 interface QueryCase {
@@ -319,6 +321,48 @@ try {
     log(`  ${c.name}: c1 p95 ${ms(c1.p95)} ms (target ${ms(target1)}), c8 p95 ${ms(c8.p95)} ms (target ${ms(target8)}) ${row.pass ? 'ok' : 'MISS'}`);
   }
 
+  // ---- an export of the whole benchmarked project (the dashboard's project-wide export), in the background ----
+  {
+    log('waymark: exporting the whole project (CSV) through the Queue consumer into R2');
+    const form = (cookie: string, body: Record<string, string>) => ({
+      method: 'POST',
+      redirect: 'manual' as const,
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base, cookie },
+      body: new URLSearchParams(body).toString(),
+    });
+    const login = await fetch(`${base}/login`, form('', { password: KEYS.ADMIN_PASSWORD, next: '/' }));
+    const cookie = login.headers.get('set-cookie')!.split(';')[0];
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(await (await fetch(`${base}/projects/${P}/keys`, { headers: { cookie } })).text())![1];
+    const started = performance.now();
+    const made = await fetch(`${base}/projects/${P}/exports`, form(cookie, { _csrf: csrf, format: 'csv' }));
+    if (made.status !== 303) throw new Error(`export: ${made.status}`);
+    const list = await (await fetch(`${base}/projects/${P}/exports?fragment=list`, { headers: { cookie } })).text();
+    const exportId = /data-export-id="([^"]+)"/.exec(list)![1];
+    // The Worker's memory: resident set of the workerd processes of this wrangler dev, every 500 ms.
+    const rssMb = () => {
+      try {
+        const out = execFileSync('ps', ['-o', 'rss=,comm=', '-g', String(worker.child.pid)], { encoding: 'utf8' });
+        return out.split('\n').filter((l) => l.includes('workerd')).reduce((sum, l) => sum + Number(l.trim().split(/\s+/)[0]) / 1024, 0);
+      } catch {
+        return NaN;
+      }
+    };
+    const samples: number[] = [rssMb()];
+    let state = 'pending';
+    let rows = 0;
+    while (state === 'pending' && performance.now() - started < 30 * 60_000) {
+      await new Promise((r) => setTimeout(r, 500));
+      samples.push(rssMb());
+      const e = JSON.parse(await get(`/audit_logs/exports/${exportId}`)) as { state: string; rows_written: number };
+      state = e.state;
+      rows = e.rows_written;
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const finite = samples.filter(Number.isFinite);
+    results.export = { state, rows, seconds, rows_per_s: rows / seconds, rss_start_mb: finite[0], rss_max_mb: Math.max(...finite), rss_end_mb: finite[finite.length - 1], samples: finite.length };
+    log(`  export ${state}: ${rows} rows in ${seconds.toFixed(1)} s (${Math.round(rows / seconds)} rows/s); workerd RSS ${finite[0]?.toFixed(0)} -> max ${Math.max(...finite).toFixed(0)} MB`);
+  }
+
   // ---- ingest through the public API, into the Demo project ----
   let marker = 0;
   const ingestEvent = (i: number) => {
@@ -382,7 +426,7 @@ try {
 // ---- 4: count what arrived ----
 const check = core.openRaw(dbFile);
 const arrived = check.sqlite
-  .prepare(`SELECT count(*) AS n, count(DISTINCT json_extract(data, '$.metadata.bench_seq')) AS distinct_n FROM events WHERE project_id = 'proj_demo' AND json_extract(data, '$.metadata.bench_seq') IS NOT NULL`)
+  .prepare(`SELECT count(*) AS n, count(DISTINCT json_extract(raw, '$.metadata.bench_seq')) AS distinct_n FROM events WHERE project_id = 'proj_demo' AND json_extract(raw, '$.metadata.bench_seq') IS NOT NULL`)
   .get() as { n: number; distinct_n: number };
 check.sqlite.close();
 const lost = (results.sent as number) - arrived.distinct_n;
@@ -413,6 +457,13 @@ md.push('', ...singleEventsReport(results.singles as SingleRow[]));
 md.push('', `Acknowledged ${results.sent}, stored ${arrived.n}: **lost ${lost}, duplicated ${duplicated}**.`, '');
 const usage = results.usage as { with_counting: number; without_counting: number; overhead: number };
 md.push(`Usage counting (single events, concurrency 8, through the Worker): ${Math.round(usage.with_counting).toLocaleString('en-US')}/s counted, ${Math.round(usage.without_counting).toLocaleString('en-US')}/s with \`USAGE_COUNTING=off\`: **${(usage.overhead * 100).toFixed(1)}%** (target ≤ 10%; negative means within noise). Counts are buffered per isolate and written once per 500 ms.`, '');
+{
+  const ex = results.export as { state: string; rows: number; seconds: number; rows_per_s: number; rss_start_mb: number; rss_max_mb: number; rss_end_mb: number; samples: number } | undefined;
+  if (ex) {
+    md.push('## Export (whole project, CSV, Queue consumer into R2)', '');
+    md.push(`${ex.state}: ${ex.rows.toLocaleString('en-US')} rows in ${ex.seconds.toFixed(1)} s = **${Math.round(ex.rows_per_s).toLocaleString('en-US')} rows/s**. Worker memory (resident set of the workerd processes, sampled every 500 ms, ${ex.samples} samples): ${ex.rss_start_mb.toFixed(0)} MB at the start, ${ex.rss_max_mb.toFixed(0)} MB at most, ${ex.rss_end_mb.toFixed(0)} MB at the end.`, '');
+  }
+}
 md.push('## Storage', '');
 md.push(`${(fileBytes / 1e6).toFixed(1)} MB for ${N.toLocaleString('en-US')} events: **${Math.round(bytesPerEvent)} bytes per event** (target ≤ 1,300), all indexes included.`, '');
 if (Object.keys(tableBytes).length > 0) {

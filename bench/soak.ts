@@ -364,8 +364,8 @@ const dbFileMb = fileMb(dbFile) + fileMb(`${dbFile}-wal`);
 const sqlite = new DatabaseSync(dbFile, { readOnly: true });
 const rows = sqlite
   .prepare(
-    `SELECT json_extract(data, '$.metadata.soak_seq') AS s, count(*) AS n FROM events
-     WHERE project_id = 'proj_default' AND json_extract(data, '$.metadata.soak_run') = ? GROUP BY s`,
+    `SELECT json_extract(raw, '$.metadata.soak_seq') AS s, count(*) AS n FROM events
+     WHERE project_id = 'proj_default' AND json_extract(raw, '$.metadata.soak_run') = ? GROUP BY s`,
   )
   .all(RUN) as { s: string; n: number }[];
 sqlite.close();

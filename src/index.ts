@@ -18,6 +18,7 @@ import { ensureBootstrap } from './projects/bootstrap';
 import { backfillSearchIndex } from './events/search/backfill';
 import { continueProjectDeletions } from './projects/delete';
 import { consumeExportJobs, type ExportJob } from './exports/queue';
+import { backfillLayout } from './events/layout-backfill';
 
 const app = new Hono<AppEnv>();
 
@@ -103,7 +104,13 @@ export default {
   async scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext) {
     const db = drizzle(env.DB);
     ctx.waitUntil(
-      Promise.all([purgeExpiredIdempotencyKeys(db, Date.now()), pruneFailures(db, Date.now()), backfillSearchIndex(db, Date.now()), continueProjectDeletions(db, Date.now())]),
+      Promise.all([
+        purgeExpiredIdempotencyKeys(db, Date.now()),
+        pruneFailures(db, Date.now()),
+        backfillSearchIndex(db, Date.now()),
+        backfillLayout(db),
+        continueProjectDeletions(db, Date.now()),
+      ]),
     );
   },
 } satisfies ExportedHandler<Env, ExportJob>;

@@ -18,7 +18,7 @@ import { settleWrite, writeStatements, type WritePlan, type WriteResult } from '
 /**
  * A group stops growing at this many statements (D1: 1,000 queries per invocation) or
  * this many bytes of bound values (D1: 100 KB per statement, 2 MB per value), so one
- * batch stays far inside D1's limits and its 30 s budget (a 6-statement single event
+ * batch stays far inside D1's limits and its 30 s budget (a 4-statement single event
  * costs well under a millisecond of D1 time): 64 single events. A plan larger than a cap goes alone.
  */
 export const GROUP_MAX_STATEMENTS = 384;
@@ -49,6 +49,8 @@ interface SentBatch {
   batch: string;
   ok: boolean;
   requestIds: string[];
+  /** Statements in the batch. */
+  statements: number;
   projectIds: string[];
 }
 
@@ -106,7 +108,7 @@ export class Committer extends DurableObject<CommitterEnv> {
       if (err instanceof AppError) return { ok: false, problem: toProblem(err), batch: '' };
       throw err;
     }
-    const bytes = plan.chunks.reduce((n, c) => n + c.length, 0) + JSON.stringify(plan.response.body).length;
+    const bytes = plan.chunks.reduce((n, c) => n + c.json.length, 0) + JSON.stringify(plan.response.body).length;
     const outcome = new Promise<CommitOutcome>((resolve, reject) =>
       this.queue.push({ plan, statements, bytes, resolve, reject }),
     );
@@ -143,7 +145,13 @@ export class Committer extends DurableObject<CommitterEnv> {
 
   private record(batch: string, group: Pending[], ok: boolean): void {
     if (this.sent.length >= SENT_LOG) this.sent.shift();
-    this.sent.push({ batch, ok, requestIds: group.map((p) => p.plan.requestId), projectIds: group.map((p) => p.plan.projectId) });
+    this.sent.push({
+      batch,
+      ok,
+      requestIds: group.map((p) => p.plan.requestId),
+      projectIds: group.map((p) => p.plan.projectId),
+      statements: group.reduce((n, p) => n + p.statements.length, 0),
+    });
   }
 
   /** One D1 batch for the group; never throws (every caller is answered). */

@@ -9,8 +9,8 @@ import { listByRelevance } from './search/by-relevance';
 import { listByTime, timeQuery } from './search/by-time';
 import { listByWindows } from './search/by-window';
 import type { EventPage } from './search/page';
-import { liveSearchTable, prefixCompletions } from './search/index-state';
-import { actionCandidates, planQuery, prefixLookups, type EventQuery, type Plan, type Scope } from './search/plan';
+import { liveSearchTable } from './search/index-state';
+import { actionCandidates, planQuery, type EventQuery, type Plan, type Scope } from './search/plan';
 import { scopeConditions } from './search/sql';
 
 export type { EventPage } from './search/page';
@@ -37,9 +37,11 @@ export async function planFor(db: Db, query: EventQuery): Promise<Plan> {
   const now = query.now ?? Date.now();
   const known = await knownActions(db, query.projectId, actionCandidates(query.search, now), now);
   const searching = query.search !== undefined && query.search.trim() !== '';
-  const table = searching ? await liveSearchTable(db) : 'search_fts';
-  const completions = table === 'search_fts' ? await prefixCompletions(db, prefixLookups(query, now)) : {};
-  return planQuery(query, now, known, { table, completions });
+  // Target filters find their candidates through the index too.
+  const targets = [query.targetIds, query.targetNames, query.targetTypes].some((v) => v !== undefined && v.length > 0);
+  const table = searching || targets ? await liveSearchTable(db) : 'search_fts';
+  // Prefix completions are read by the page's own statement (plan slots): one round trip.
+  return planQuery(query, now, known, { table });
 }
 
 /**

@@ -1,11 +1,11 @@
 // A stored event row and the internal event it holds: the columns every read selects,
-// and the conversion from a row to an AuditEvent.
+// and the conversion from a row to an AuditEvent (the actor, targets, context and
+// metadata are read from `raw`, the one stored copy of the event: see raw.ts).
 import type { ActionType, AuditEvent } from './model';
+import { rawParts } from './raw';
 import { events } from './schema';
 
-type EventRow = typeof events.$inferSelect;
-
-/** The columns a list reads (everything but `raw`, which only the detail page needs). */
+/** The columns every read selects. */
 export const listColumns = {
   id: events.id,
   projectId: events.projectId,
@@ -16,14 +16,25 @@ export const listColumns = {
   receivedAt: events.receivedAt,
   version: events.version,
   source: events.source,
-  data: events.data,
+  raw: events.raw,
 };
 
-/** A row as lists read it (every column of `listColumns`), and `raw` when one event is read. */
-export type ListRow = Omit<EventRow, 'seq' | 'raw' | 'actorId' | 'actorName' | 'actorType' | 'actorEmail' | 'location' | 'userAgent'> & { raw?: string };
+/** A row as reads select it (every column of `listColumns`). */
+export interface ListRow {
+  id: string;
+  projectId: string;
+  organizationId: string;
+  action: string;
+  actionType: string | null;
+  occurredAt: number;
+  receivedAt: number;
+  version: number | null;
+  source: string;
+  raw: string;
+}
 
 export function toEvent(row: ListRow): AuditEvent {
-  const data = JSON.parse(row.data) as Pick<AuditEvent, 'actor' | 'targets' | 'context' | 'metadata'>;
+  const source = row.source as AuditEvent['source'];
   return {
     id: row.id,
     projectId: row.projectId,
@@ -33,8 +44,8 @@ export function toEvent(row: ListRow): AuditEvent {
     version: row.version ?? null,
     occurredAt: row.occurredAt,
     receivedAt: row.receivedAt,
-    source: row.source as AuditEvent['source'],
-    raw: row.raw ?? '',
-    ...data,
+    source,
+    raw: row.raw,
+    ...rawParts(source, row.raw),
   };
 }

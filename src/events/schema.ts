@@ -1,6 +1,8 @@
 // drizzle's typed view of `events`, the one table queried through drizzle's query
 // builder. The SQL files in migrations/ are the source of truth for every table (the
 // FTS5 index, the targets, catalog, idempotency, usage and sign-in tables are raw SQL).
+// Since 0005 the event is stored once, in `raw`: `data` and `location` are written empty
+// and `actor_type` and `user_agent` NULL (see rows.ts, raw.ts, layout-backfill.ts).
 import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
 export const events = sqliteTable('events', {

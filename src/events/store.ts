@@ -1,5 +1,5 @@
 // Event storage in D1: the atomic write (events + search index rows and vocabulary +
-// targets + idempotency claim in one batch), and reading one event back. Lists and search: list.ts.
+// idempotency claim in one batch), and reading one event back. Lists and search: list.ts.
 import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { batch, statement, type Db } from '../lib/db';
 import { EVENT_ID_PATTERN, newId } from '../lib/ids';
@@ -8,6 +8,7 @@ import type { AuditEvent, NewEvent } from './model';
 import { listColumns, toEvent } from './rows';
 import { events } from './schema';
 import { FTS_COLUMNS, ftsRow, legacyProjectToken, projectTag, rowTerms } from './search/fts';
+import { notePhase, oldIndexMayBeWritten } from './search/index-state';
 
 export type { Db };
 
@@ -38,7 +39,6 @@ interface PreparedRow {
 function prepareRow(e: NewEvent, id: string, projectId: string, receivedAt: number): PreparedRow {
   const full: AuditEvent = { ...e, id, projectId, receivedAt };
   const f = ftsRow(full);
-  const data = { actor: e.actor, targets: e.targets, context: e.context, metadata: e.metadata };
   const row = {
     id,
     o: e.organizationId,
@@ -46,36 +46,38 @@ function prepareRow(e: NewEvent, id: string, projectId: string, receivedAt: numb
     at: e.actionType,
     ai: e.actor.id,
     an: e.actor.name,
-    aty: e.actor.type,
     ae: e.actor.email,
-    l: e.context.location,
-    ua: e.context.userAgent,
     oc: e.occurredAt,
     v: e.version,
     s: e.source,
-    d: JSON.stringify(data),
     r: e.raw,
     f: FTS_COLUMNS.map((col) => f[col]),
     w: rowTerms(f),
-    t: e.targets.map((t) => ({ id: t.id, type: t.type, name: t.name })),
   };
   return { id, json: JSON.stringify(row) };
 }
 
-function chunkRows(rows: PreparedRow[]): string[] {
-  const chunks: string[] = [];
-  let current: string[] = [];
+/** Prepared rows as a JSON array, and the id of its first row. */
+export interface RowChunk {
+  json: string;
+  firstId: string;
+}
+
+function chunkRows(rows: PreparedRow[]): RowChunk[] {
+  const chunks: RowChunk[] = [];
+  let current: PreparedRow[] = [];
   let size = 2;
+  const flush = () => chunks.push({ json: `[${current.map((r) => r.json).join(',')}]`, firstId: current[0].id });
   for (const r of rows) {
     if (current.length > 0 && size + r.json.length + 1 > CHUNK_BYTES) {
-      chunks.push(`[${current.join(',')}]`);
+      flush();
       current = [];
       size = 2;
     }
-    current.push(r.json);
+    current.push(r);
     size += r.json.length + 1;
   }
-  if (current.length > 0) chunks.push(`[${current.join(',')}]`);
+  if (current.length > 0) flush();
   return chunks;
 }
 
@@ -99,7 +101,7 @@ export interface WritePlan {
   idempotency?: IdempotencyClaim;
   ids: string[];
   /** JSON arrays of prepared rows, each under CHUNK_BYTES. */
-  chunks: string[];
+  chunks: RowChunk[];
   response: StoredResponse;
 }
 
@@ -135,29 +137,41 @@ export function writeStatements(db: Db, plan: WritePlan): D1PreparedStatement[] 
         RETURNING owner`),
     );
   }
-  for (const chunk of plan.chunks) {
+  const sink = oldIndexMayBeWritten();
+  for (const { json: chunk, firstId } of plan.chunks) {
+    // The chunk's events get consecutive seqs in array order (one INSERT … SELECT in one
+    // transaction, each row max(seq) + 1), so the index rows find their event's seq as the
+    // first event's seq plus the array position: one id lookup per statement instead of
+    // one per row. No first event (the idempotency claim is another request's): no rows.
+    const base = sql`(SELECT seq AS base FROM events WHERE id = ${firstId}) AS b`;
     statements.push(
+      // The event once: `raw` plus the columns filters use. `data`, `location` (NOT NULL) are
+      // written empty, `actor_type` and `user_agent` NULL: they are read from `raw` (see rows.ts).
       statement(db, sql`INSERT INTO events (id, project_id, organization_id, action, action_type, actor_id, actor_name,
-          actor_type, actor_email, location, user_agent, occurred_at, received_at, version, source, data, raw)
+          actor_email, location, occurred_at, received_at, version, source, data, raw)
         SELECT j.value ->> 'id', ${projectId}, j.value ->> 'o', j.value ->> 'a', j.value ->> 'at', j.value ->> 'ai',
-          j.value ->> 'an', j.value ->> 'aty', j.value ->> 'ae', j.value ->> 'l', j.value ->> 'ua', j.value ->> 'oc',
-          ${now}, j.value ->> 'v', j.value ->> 's', j.value ->> 'd', j.value ->> 'r'
+          j.value ->> 'an', j.value ->> 'ae', '', j.value ->> 'oc', ${now}, j.value ->> 'v', j.value ->> 's', '', j.value ->> 'r'
         FROM json_each(${chunk}) AS j${owns}`),
       statement(db, sql`INSERT INTO search_fts (rowid, ${sql.raw(FTS_COLUMNS.join(', '))})
-        SELECT e.seq, ${sql.raw(FTS_COLUMNS.map((_, i) => `j.value ->> '$.f[${i}]'`).join(', '))}
-        FROM json_each(${chunk}) AS j JOIN events AS e ON e.id = j.value ->> 'id'`),
+        SELECT b.base + j.key, ${sql.raw(FTS_COLUMNS.map((_, i) => `j.value ->> '$.f[${i}]'`).join(', '))}
+        FROM ${base}, json_each(${chunk}) AS j`),
       statement(db, sql`INSERT OR IGNORE INTO search_vocab (term)
-        SELECT DISTINCT w.value FROM json_each(${chunk}) AS j, json_each(j.value, '$.w') AS w`),
-      // The old index, while its replacement is being backfilled (the view's trigger decides).
-      statement(db, sql`INSERT INTO events_fts_sink (seq, tag, project_token, ${sql.raw(FTS_COLUMNS.join(', '))})
-        SELECT e.seq, ${`${projectTag(projectId)}_`}, ${legacyProjectToken(projectId)},
-          ${sql.raw(FTS_COLUMNS.map((_, i) => `j.value ->> '$.f[${i}]'`).join(', '))}
-        FROM json_each(${chunk}) AS j JOIN events AS e ON e.id = j.value ->> 'id'`),
-      statement(db, sql`INSERT INTO event_targets (project_id, target_id, target_type, target_name, event_seq, position)
-        SELECT ${projectId}, t.value ->> 'id', t.value ->> 'type', t.value ->> 'name', e.seq, t.key
-        FROM json_each(${chunk}) AS j JOIN events AS e ON e.id = j.value ->> 'id', json_each(j.value, '$.t') AS t`),
+        SELECT DISTINCT w.value FROM ${base}, json_each(${chunk}) AS j, json_each(j.value, '$.w') AS w`),
     );
+    if (sink) {
+      // The old index, while its replacement is being backfilled (a constant condition:
+      // SQLite checks it once, before reading the chunk).
+      statements.push(
+        statement(db, sql`INSERT INTO events_fts_sink (seq, tag, project_token, ${sql.raw(FTS_COLUMNS.join(', '))})
+          SELECT b.base + j.key, ${`${projectTag(projectId)}_`}, ${legacyProjectToken(projectId)},
+            ${sql.raw(FTS_COLUMNS.map((_, i) => `j.value ->> '$.f[${i}]'`).join(', '))}
+          FROM ${base}, json_each(${chunk}) AS j
+          WHERE (SELECT phase FROM search_state WHERE id = 1) = 'backfill'`),
+      );
+    }
   }
+  // Until this isolate knows the old index is retired, the batch also asks (no round trip of its own).
+  if (sink) statements.push(statement(db, sql`SELECT phase AS searchPhase FROM search_state WHERE id = 1`));
   return statements;
 }
 
@@ -167,6 +181,7 @@ export function writeStatements(db: Db, plan: WritePlan): D1PreparedStatement[] 
  */
 export async function settleWrite(db: Db, plan: WritePlan, results: D1Result[]): Promise<WriteResult> {
   const { projectId, idempotency, ids, response } = plan;
+  notePhase((results[results.length - 1]?.results[0] as { searchPhase?: string } | undefined)?.searchPhase);
   // The claim statement returns a row only when this request inserted (or took over) the claim.
   if (!idempotency || results[0].results.length > 0) return { replayed: false, ids, response };
   const holder = await db.get<{ owner: string; fingerprint: string; status: number; response: string } | undefined>(
@@ -199,7 +214,7 @@ export async function purgeExpiredIdempotencyKeys(db: Db, now: number, max = 500
 export async function getEvent(db: Db, projectId: string, id: string): Promise<AuditEvent | null> {
   if (!EVENT_ID_PATTERN.test(id)) return null;
   const [row] = await db
-    .select({ ...listColumns, raw: events.raw })
+    .select(listColumns)
     .from(events)
     .where(and(eq(events.id, id), eq(events.projectId, projectId)))
     .limit(1);

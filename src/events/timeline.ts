@@ -6,7 +6,7 @@ import { and, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../lib/db';
 import { planFor, type EventQuery } from './list';
 import { events } from './schema';
-import { conditionsBesideMatch, ftsTable, scopeConditions } from './search/sql';
+import { conditionsBesideMatch, ftsTable, matchValue, scopeConditions } from './search/sql';
 import type { Scope } from './search/plan';
 
 export const TIMELINE_CAP = 10_000;
@@ -44,7 +44,7 @@ function newestMatches(projectId: string, scope: Scope, cap: number): SQL {
       ORDER BY ${events.occurredAt} DESC, ${events.seq} DESC LIMIT ${cap + 1}`;
   }
   const fts = ftsTable(scope.index);
-  return sql`SELECT ${events.occurredAt} AS t FROM (SELECT rowid AS r FROM ${fts} WHERE ${fts} MATCH ${scope.match} ORDER BY rowid DESC LIMIT ${cap + 1}) AS f
+  return sql`SELECT ${events.occurredAt} AS t FROM (SELECT rowid AS r FROM ${fts} WHERE ${fts} MATCH ${matchValue(scope.match, scope.slots)} ORDER BY rowid DESC LIMIT ${cap + 1}) AS f
     JOIN ${events} ON ${events.seq} = f.r WHERE ${and(...conditionsBesideMatch(projectId, scope))}`;
 }
 

@@ -131,7 +131,7 @@ describe('prefix expansion', () => {
       ...Array.from({ length: MAX_PREFIX_TERMS + 6 }, (_, i) => body('org_z', 60 + i, 'Meta Only', { code: `zebx${i}` })),
     ]);
     expect(await all({ projectId: P, search: 'zeb', order: 'desc' })).toEqual(await ids(P, "actor_name = 'Zebulon Pike'"));
-    const metaOnly = await ids(P, "json_extract(data, '$.metadata.code') LIKE 'zebx%'");
+    const metaOnly = await ids(P, "json_extract(raw, '$.metadata.code') LIKE 'zebx%'");
     expect(metaOnly).toHaveLength(MAX_PREFIX_TERMS + 6);
     expect(await all({ projectId: P, search: 'zebx', order: 'desc' }, 50)).toEqual(metaOnly);
   });

@@ -29,9 +29,16 @@ const cases: Case[] = [
   ['targets and time', { targetIds: ['doc_1'], occurredAt: { gte: 5, lt: 9 } }, [], {
     primary: { filters: [{ kind: 'target', field: 'targetId', values: ['doc_1'] }, { kind: 'time', op: 'gte', at: 5 }, { kind: 'time', op: 'lt', at: 9 }] },
   }],
-  ['a word, newest first: the window, with a metadata fallback', { search: 'clarence' }, [], {
-    primary: { match: `${PRIMARY} : ("${T}_clarence" *)`, strategy: 'window' },
-    fallback: { match: `"${T}_clarence" *`, strategy: 'window' },
+  ['a word, newest first: the window, with a metadata fallback; its prefix is a slot the statement fills', { search: 'clarence' }, [], {
+    primary: { match: `${PRIMARY} : (\u00010\u0001)`, slots: [{ mark: '\u00010\u0001', key: `${T}_clarence`, head: [], primaryOnly: true }], strategy: 'window' },
+    fallback: { match: '\u00010\u0001', slots: [{ mark: '\u00010\u0001', key: `${T}_clarence`, head: [], primaryOnly: false }], strategy: 'window' },
+  }],
+  ['a prefix inside a phrase: its slot carries the head words', { search: 'zoe -"zoe wash" river-ta' }, [], {
+    primary: {
+      match: `${PRIMARY} : ("${T}_zoe") AND ${PRIMARY} : (\u00010\u0001)`,
+      exclude: `"${T}_zoe ${T}_wash"`,
+      slots: [{ mark: '\u00010\u0001', key: `${T}_ta`, head: [`${T}_river`], primaryOnly: true }],
+    },
   }],
   ['a prefix expands to its whole-term completions', { search: 'clar' }, [], {
     primary: { match: `${PRIMARY} : (("${T}_clara" OR "${T}_clarence"))`, strategy: 'window', index: 'search_fts' },
@@ -82,7 +89,7 @@ const cases: Case[] = [
     fallback: null,
   }],
   ['exclusion only: no words to match, nothing to fall back to', { search: '-signed' }, [], {
-    primary: { match: null, exclude: `"${T}_signed" *`, strategy: 'time' },
+    primary: { match: null, exclude: '\u00010\u0001', slots: [{ mark: '\u00010\u0001', key: `${T}_signed`, head: [], primaryOnly: false }], strategy: 'time' },
     fallback: null,
   }],
   ['an organization joins the words inside the index', { search: 'exported ', organizationIds: ['org_A-1'] }, [], {

@@ -1,6 +1,6 @@
 // Fills the project-tagged search index (search_fts, migration 0003) from events stored
 // before it existed, in bounded, resumable steps: each chunk recomputes the index rows of
-// the next older events from their stored columns and `data`, and moves the state row's
+// the next older events from their stored columns and `raw`, and moves the state row's
 // `below` mark in the same D1 batch, so a step interrupted anywhere resumes where the last
 // batch committed. Runs from the Worker's scheduled() handler; running it again by hand
 // (any number of times) only advances it.
@@ -58,7 +58,7 @@ function chunks(rows: StoredRow[]): { json: string; lowest: number }[] {
 async function step(db: Db, below: number | null): Promise<{ indexed: number; below: number | null }> {
   const rows = await db.all<StoredRow>(sql`
     SELECT seq, id, project_id AS projectId, organization_id AS organizationId, action, action_type AS actionType,
-      occurred_at AS occurredAt, received_at AS receivedAt, version, source, data
+      occurred_at AS occurredAt, received_at AS receivedAt, version, source, raw
     FROM events WHERE seq < ${below ?? Number.MAX_SAFE_INTEGER} ORDER BY seq DESC LIMIT ${BACKFILL_CHUNK_EVENTS}`);
   if (rows.length === 0) return { indexed: 0, below };
   const statements: D1PreparedStatement[] = [];

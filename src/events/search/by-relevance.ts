@@ -11,7 +11,7 @@ import { checkCursor, checkCursorShape } from './cursor';
 import { BM25_WEIGHTS } from './fts';
 import { forwardPage, PAGE_COLUMNS, type EventPage } from './page';
 import type { Plan, Scope } from './plan';
-import { conditionsBesideMatch, ftsTable } from './sql';
+import { conditionsBesideMatch, ftsTable, matchValue } from './sql';
 
 /** Relevance ranks the newest this-many matches of a search (documented in the README). */
 export const RELEVANCE_WINDOW = 2_000;
@@ -23,7 +23,7 @@ export async function listByRelevance(db: Db, plan: Plan, scope: Scope & { match
       problems: [{ path: ['before'], kind: 'invalid', message: 'before is not supported with order=relevance' }],
     });
   }
-  const { match } = scope;
+  const match = matchValue(scope.match, scope.slots);
   const fts = ftsTable(scope.index);
   const BM25 = sql`bm25(${fts}, ${sql.raw(BM25_WEIGHTS.join(', '))})`;
   const window = sql`(SELECT min(r) FROM (SELECT rowid AS r FROM ${fts} WHERE ${fts} MATCH ${match} ORDER BY rowid DESC LIMIT ${RELEVANCE_WINDOW}))`;

@@ -4,14 +4,14 @@
 // page's time span matches: arrival order and event time usually agree, and this check
 // catches the late arrivals where they do not. Null means "not provable here": the
 // caller reads the page by time instead.
-import { and, gte, lt, sql, type SQL } from 'drizzle-orm';
+import { and, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../lib/db';
 import type { ListRow } from '../rows';
 import { events } from '../schema';
 import { checkCursor, checkCursorShape, keysetAfter } from './cursor';
 import { forwardPage, PAGE_COLUMNS, type EventPage } from './page';
 import type { Plan, Scope } from './plan';
-import { conditionsBesideMatch, ftsTable } from './sql';
+import { conditionsBesideMatch, ftsTable, matchValue } from './sql';
 
 /** How many of the newest matches the window holds. */
 export const WINDOW = 2_000;
@@ -35,16 +35,18 @@ export async function listByWindows(db: Db, plan: Plan, scope: Scope & { match: 
 }
 
 export async function listByWindow(db: Db, plan: Plan, scope: Scope & { match: string }, window: number): Promise<EventPage | null> {
-  const { match } = scope;
+  const match = matchValue(scope.match, scope.slots);
   const fts = ftsTable(scope.index);
   const conditions: SQL[] = conditionsBesideMatch(plan.projectId, scope);
   if (plan.after !== undefined) {
     await checkCursorShape(db, plan.projectId, plan.after, 'after');
     conditions.push(keysetAfter(plan.projectId, plan.after, true));
   }
-  // One round trip: the window's bounds and the page inside it (the LEFT JOIN keeps
-  // the bounds when the page is empty).
-  const rows = await db.all<ListRow & { seq: number; windowN: number; windowLo: number | null }>(sql`
+  // One round trip: the window's bounds, the page inside it (the LEFT JOIN keeps the
+  // bounds when the page is empty) and, only when the window is full and the page filled
+  // (CASE evaluates lazily), the exactness proof: no event older than the window by arrival
+  // but inside the page's time span matches.
+  const rows = await db.all<ListRow & { seq: number; windowN: number; windowLo: number | null; late: number | null }>(sql`
     WITH w AS (
       SELECT min(r) AS lo, count(*) AS n
       FROM (SELECT rowid AS r FROM ${fts} WHERE ${fts} MATCH ${match} ORDER BY rowid DESC LIMIT ${window})
@@ -57,8 +59,17 @@ export async function listByWindow(db: Db, plan: Plan, scope: Scope & { match: s
         AND ${events.seq} IN (SELECT rowid FROM ${fts} WHERE ${fts} MATCH ${match} AND rowid >= (SELECT lo FROM w))
       ORDER BY ${events.occurredAt} DESC, ${events.seq} DESC
       LIMIT ${plan.limit + 1}
+    ),
+    proof AS (
+      SELECT CASE WHEN (SELECT n FROM w) >= ${window} AND (SELECT count(*) FROM page) > ${plan.limit} THEN EXISTS (
+        SELECT 1 FROM ${events}
+        WHERE ${and(...conditions)}
+          AND ${events.occurredAt} >= (SELECT min(occurredAt) FROM page)
+          AND ${events.seq} < (SELECT lo FROM w)
+          AND EXISTS (SELECT 1 FROM ${fts} WHERE ${fts} MATCH ${match} AND ${fts}.rowid = ${events.seq})
+      ) END AS late
     )
-    SELECT w.n AS windowN, w.lo AS windowLo, page.* FROM w LEFT JOIN page ON 1 = 1`);
+    SELECT w.n AS windowN, w.lo AS windowLo, proof.late AS late, page.* FROM w JOIN proof LEFT JOIN page ON 1 = 1`);
   const windowN = rows[0]?.windowN ?? 0;
   const lo = rows[0]?.windowLo ?? null;
   const found = rows.filter((r) => r.id !== null);
@@ -66,20 +77,7 @@ export async function listByWindow(db: Db, plan: Plan, scope: Scope & { match: s
   if (lo === null) return { events: [], before: null, after: null };
   if (windowN >= window) {
     if (found.length <= plan.limit) return null; // the window ran dry before the page filled
-    const edge = found[found.length - 1].occurredAt;
-    const late = await db
-      .select({ id: events.id })
-      .from(events)
-      .where(
-        and(
-          ...conditions,
-          gte(events.occurredAt, edge),
-          lt(events.seq, lo),
-          sql`EXISTS (SELECT 1 FROM ${fts} WHERE ${fts} MATCH ${match} AND ${fts}.rowid = ${events.seq})`,
-        ),
-      )
-      .limit(1);
-    if (late.length > 0) return null;
+    if (rows[0].late) return null; // a late arrival may belong on this page
   }
   return forwardPage(found, plan.limit, plan.after);
 }

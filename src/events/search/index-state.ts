@@ -1,10 +1,11 @@
-// Which FTS table searches read, and the whole-term completions of a search's prefixes.
+// Which FTS table searches read, and the whole-term completions of a search's prefixes
+// (read inside the search's own statement: no round trip of their own).
 // The move from events_fts to the project-tagged search_fts (migration 0003) is tracked
 // by one row of `search_state`; see backfill.ts.
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../lib/db';
 import { VOCAB_META, VOCAB_PRIMARY } from './fts';
-import { MAX_PREFIX_TERMS } from './language';
+import { MAX_PREFIX_TERMS, type PrefixSlot } from './language';
 import type { SearchTable } from './plan';
 
 export type SearchPhase = 'backfill' | 'ready' | 'done';
@@ -20,6 +21,17 @@ export function forgetSearchPhase(): void {
 export async function searchPhase(db: Db): Promise<SearchPhase> {
   const row = await db.get<{ phase: SearchPhase } | undefined>(sql`SELECT phase FROM search_state WHERE id = 1`);
   return row?.phase ?? 'ready';
+}
+
+/**
+ * True while this isolate has not seen the old index retired: writes then still send their
+ * rows to events_fts_sink (its trigger decides), and ask for the phase inside their batch.
+ */
+export const oldIndexMayBeWritten = (): boolean => !newIndexLive;
+
+/** A write batch's answer to its phase question (see store.ts): the move only goes forward. */
+export function notePhase(phase: string | undefined): void {
+  if (phase === 'ready' || phase === 'done') newIndexLive = true;
 }
 
 /** The table searches read: the old one until the backfill is complete. */
@@ -38,37 +50,24 @@ function prefixEnd(prefix: string): string {
   return points.join('') + String.fromCodePoint(Math.min(last + 1, 0x10ffff));
 }
 
-/** A prefix's whole-term completions: among words of the primary columns, and among all words (null: too many). */
-export interface Completions {
-  primary: string[] | null;
-  all: string[] | null;
-}
-
-/** Up to MAX_PREFIX_TERMS + 1 vocabulary terms of each key's range, in one statement (one round trip). */
-async function ranges(db: Db, keys: string[]): Promise<(string[] | null)[]> {
-  const parts = keys.map(
-    (key, i) => sql`SELECT * FROM (SELECT ${i} AS k, term FROM search_vocab WHERE term >= ${key} AND term < ${prefixEnd(key)} ORDER BY term LIMIT ${MAX_PREFIX_TERMS + 1})`,
-  );
-  const rows = await db.all<{ k: number; term: string }>(sql.join(parts, sql` UNION ALL `));
-  return keys.map((_, i) => {
-    const terms = rows.filter((r) => r.k === i).map((r) => r.term.slice(1)).sort();
-    return terms.length > MAX_PREFIX_TERMS ? null : terms;
-  });
-}
+/** Up to MAX_PREFIX_TERMS + 1 vocabulary terms of one key's range, in term order (the index's). */
+const range = (key: string) =>
+  sql`SELECT substr(term, 2) AS t FROM (SELECT term FROM search_vocab WHERE term >= ${key} AND term < ${prefixEnd(key)} ORDER BY term LIMIT ${MAX_PREFIX_TERMS + 1})`;
 
 /**
- * Each tagged prefix's whole-term completions from search_vocab, in term order; null
- * when there are more than MAX_PREFIX_TERMS (the expression then uses FTS5's `*`).
+ * A prefix slot's FTS5 text, computed inside the statement that searches: the OR of its
+ * whole-term completions (among primary-column words, or all words), the whole word when
+ * there is none (nothing matches), or FTS5's own `"term" *` when there are more than
+ * MAX_PREFIX_TERMS (exact, slower). The same text the planner writes from known completions.
  */
-export async function prefixCompletions(db: Db, prefixes: string[]): Promise<Record<string, Completions>> {
-  const out: Record<string, Completions> = {};
-  if (prefixes.length === 0) return out;
-  const found = await ranges(db, prefixes.flatMap((p) => [VOCAB_PRIMARY + p, VOCAB_META + p]));
-  for (const [n, p] of prefixes.entries()) {
-    const primary = found[2 * n];
-    const meta = found[2 * n + 1];
-    const all = primary === null || meta === null ? null : [...new Set([...primary, ...meta])].sort();
-    out[p] = { primary, all: all !== null && all.length > MAX_PREFIX_TERMS ? null : all };
-  }
-  return out;
+export function completionsSql(slot: PrefixSlot): SQL {
+  const head = slot.head.map((w) => `${w} `).join('');
+  const whole = `"${head}${slot.key}"`;
+  const terms = slot.primaryOnly ? range(VOCAB_PRIMARY + slot.key) : sql`${range(VOCAB_PRIMARY + slot.key)} UNION ${range(VOCAB_META + slot.key)}`;
+  return sql`(SELECT CASE
+      WHEN count(*) > ${MAX_PREFIX_TERMS} THEN ${`${whole} *`}
+      WHEN count(*) = 0 THEN ${whole}
+      WHEN count(*) = 1 THEN '"' || ${head} || min(t) || '"'
+      ELSE '(' || group_concat('"' || ${head} || t || '"', ' OR ') || ')' END
+    FROM (${terms}))`;
 }

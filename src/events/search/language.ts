@@ -198,7 +198,31 @@ const quote = (s: string) => `"${s.replace(/"/g, '""')}"`;
  */
 export type IndexDialect =
   | { kind: 'legacy' }
-  | { kind: 'tagged'; tag: string; completions: Readonly<Record<string, PrefixCompletions>> };
+  | { kind: 'tagged'; tag: string; completions?: Readonly<Record<string, PrefixCompletions>> };
+
+/**
+ * A prefix whose completions are not known to the planner: the expression holds `mark`,
+ * which the query's own statement replaces with the completions it reads from search_vocab
+ * (see completionsSql in index-state.ts), so a prefix search costs no extra round trip.
+ * The mark is made of control characters, which the search language drops from input.
+ */
+export interface PrefixSlot {
+  mark: string;
+  /** The tagged last word: the key of its completions. */
+  key: string;
+  /** The tagged words before it in the phrase. */
+  head: string[];
+  /** Only words seen in the primary columns complete it. */
+  primaryOnly: boolean;
+}
+
+function slotMark(slots: PrefixSlot[], slot: Omit<PrefixSlot, 'mark'>): string {
+  const same = slots.find((s) => s.key === slot.key && s.primaryOnly === slot.primaryOnly && s.head.join(' ') === slot.head.join(' '));
+  if (same) return same.mark;
+  const mark = `\u0001${slots.length}\u0001`;
+  slots.push({ ...slot, mark });
+  return mark;
+}
 
 /** A prefix's whole terms among the primary columns' words, and among all words (null: more than MAX_PREFIX_TERMS). */
 export interface PrefixCompletions {
@@ -216,13 +240,14 @@ export function prefixKey(tag: string, t: FtsTerm): string | null {
   return words.length > 0 ? tagged(tag, words[words.length - 1]) : null;
 }
 
-function termBody(t: FtsTerm, dialect: IndexDialect, primaryOnly: boolean): string {
+function termBody(t: FtsTerm, dialect: IndexDialect, primaryOnly: boolean, slots: PrefixSlot[]): string {
   if (dialect.kind === 'legacy') return `${quote(t.phrase)}${t.prefix ? ' *' : ''}`;
   const words = searchWords(t.phrase).map((w) => tagged(dialect.tag, w));
   // No word at all: a token nobody indexed, so the term matches nothing (as an empty phrase did).
   if (words.length === 0) return quote(`${dialect.tag}_`);
   if (!t.prefix) return quote(words.join(' '));
   const head = words.slice(0, -1);
+  if (dialect.completions === undefined) return slotMark(slots, { key: words[words.length - 1], head, primaryOnly });
   const known = dialect.completions[words[words.length - 1]];
   // A term aimed at primary columns only can match only words seen there.
   const completions = known === undefined ? undefined : primaryOnly ? known.primary : known.all;
@@ -233,28 +258,41 @@ function termBody(t: FtsTerm, dialect: IndexDialect, primaryOnly: boolean): stri
   return phrases.length === 1 ? phrases[0] : `(${phrases.join(' OR ')})`;
 }
 
-function termExpression(t: FtsTerm, primaryColumns: string | null, dialect: IndexDialect): string {
+function termExpression(t: FtsTerm, primaryColumns: string | null, dialect: IndexDialect, slots: PrefixSlot[]): string {
   const columns = t.columns ?? (t.plain ? primaryColumns : null);
-  const body = termBody(t, dialect, columns !== null && !columns.includes('meta'));
+  const body = termBody(t, dialect, columns !== null && !columns.includes('meta'), slots);
   return columns ? `${columns} : (${body})` : body;
 }
 
 /**
- * The FTS5 MATCH expressions for a parsed search: what must match, and what must not.
- * With `primaryColumns`, plain words look only there (the metadata fallback passes null).
+ * The FTS5 MATCH expressions for a parsed search: what must match, and what must not,
+ * and the prefixes whose completions the query reads itself (tagged dialect without
+ * `completions`). With `primaryColumns`, plain words look only there (the metadata
+ * fallback passes null).
  */
 export function matchExpressions(
   p: ParsedSearch,
   primaryColumns: string | null,
   dialect: IndexDialect = { kind: 'legacy' },
-): { include: string | null; exclude: string | null } {
-  const include = p.terms.filter((t) => !t.negated).map((t) => termExpression(t, primaryColumns, dialect));
+): { include: string | null; exclude: string | null; slots: PrefixSlot[] } {
+  const slots: PrefixSlot[] = [];
+  const include = p.terms.filter((t) => !t.negated).map((t) => termExpression(t, primaryColumns, dialect, slots));
   // An excluded word is excluded wherever it appears, metadata included.
-  const exclude = p.terms.filter((t) => t.negated).map((t) => termExpression({ ...t, plain: false }, null, dialect));
+  const exclude = p.terms.filter((t) => t.negated).map((t) => termExpression({ ...t, plain: false }, null, dialect, slots));
   return {
     include: include.length > 0 ? include.join(' AND ') : null,
     exclude: exclude.length > 0 ? exclude.join(' OR ') : null,
+    slots,
   };
+}
+
+/**
+ * A whole phrase aimed at some columns (a filter's candidates, confirmed against the
+ * stored event elsewhere); null when the text has no word the index could hold.
+ */
+export function columnPhrase(phrase: string, columns: string, dialect: IndexDialect): string | null {
+  if (searchWords(phrase).length === 0) return null;
+  return termExpression({ phrase, prefix: false, columns, negated: false, plain: false }, null, dialect, []);
 }
 
 /** True when some plain word could also match in metadata (so the fallback is worth a try). */

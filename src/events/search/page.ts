@@ -15,7 +15,7 @@ export interface EventPage {
 /** The list columns for raw `sql` queries, aliased to ListRow's names. */
 export const PAGE_COLUMNS = sql`${events.id} AS id, ${events.projectId} AS projectId, ${events.organizationId} AS organizationId,
   ${events.action} AS action, ${events.actionType} AS actionType, ${events.occurredAt} AS occurredAt,
-  ${events.receivedAt} AS receivedAt, ${events.version} AS version, ${events.source} AS source, ${events.data} AS data`;
+  ${events.receivedAt} AS receivedAt, ${events.version} AS version, ${events.source} AS source, ${events.raw} AS raw`;
 
 /** A forward page from `limit + 1` rows in list order: `more` says whether the extra row came back. */
 export function forwardPage(rows: ListRow[], limit: number, from: string | undefined): EventPage {

@@ -4,7 +4,7 @@
 import { ACTION_PATTERN } from '../limits';
 import { looksLikeEmail, type ActionType } from '../model';
 import { PRIMARY_COLUMNS, legacyOrgToken, legacyProjectToken, orgToken, projectTag } from './fts';
-import { hasPlainTerms, matchExpressions, parseSearch, prefixKey, type FtsTerm, type IndexDialect, type PrefixCompletions } from './language';
+import { columnPhrase, hasPlainTerms, matchExpressions, parseSearch, type FtsTerm, type IndexDialect, type PrefixCompletions, type PrefixSlot } from './language';
 
 export interface TimeRange {
   gt?: number;
@@ -57,13 +57,18 @@ export type EventField =
   | 'location'
   | 'id';
 
-/** A column of `event_targets` a filter compares with. */
+/** A field of an event's targets a filter compares with. */
 export type TargetField = 'targetId' | 'targetName' | 'targetType';
 
 export type Filter =
   | { kind: 'in'; field: EventField; values: string[] }
   | { kind: 'notIn'; field: EventField; values: string[] }
-  | { kind: 'target'; field: TargetField; values: string[] }
+  /**
+   * Any target's field is one of the values, read from the stored event; `match` (FTS5,
+   * the values' words in the `target` column) narrows the candidates first, or is null
+   * when some value has no word to search for (then the other filters bound the scan).
+   */
+  | { kind: 'target'; field: TargetField; values: string[]; match: string | null }
   /** Any of these prefixes (action names are ASCII, so a prefix is a range). */
   | { kind: 'prefix'; field: 'action'; prefixes: string[] }
   | { kind: 'time'; op: 'gt' | 'gte' | 'lt' | 'lte' | 'eq'; at: number };
@@ -75,6 +80,8 @@ export interface Scope {
   match: string | null;
   /** The FTS5 expression that must not match, or null. */
   exclude: string | null;
+  /** Prefixes in `match`/`exclude` whose completions the statement reads from search_vocab. */
+  slots: PrefixSlot[];
   strategy: Strategy;
   /** The FTS5 table `match` and `exclude` are written for. */
   index: SearchTable;
@@ -93,8 +100,9 @@ export type Strategy = 'time' | 'window' | 'relevance';
 export type SearchTable = 'search_fts' | 'events_fts';
 
 /**
- * What the planner knows of the index: which table is live, and for the tagged one the
- * whole-term completions of each prefix (from search_vocab; null: too many to list).
+ * What the planner knows of the index: which table is live, and for the tagged one
+ * optionally the whole-term completions of each prefix (null: too many to list). Without
+ * them (what listEvents does) each prefix is a slot the query's statement fills itself.
  */
 export interface IndexInfo {
   table: SearchTable;
@@ -132,8 +140,18 @@ export function actionCandidates(search: string | undefined, now: number): strin
     .map((t) => t.phrase);
 }
 
+/** A target filter, its candidates found through the live index's `target` column. */
+function targetFilter(projectId: string, field: TargetField, values: string[], index: IndexInfo): Filter {
+  const legacy = index.table === 'events_fts';
+  const dialect: IndexDialect = legacy ? { kind: 'legacy' } : { kind: 'tagged', tag: projectTag(projectId), completions: {} };
+  const phrases = values.map((v) => columnPhrase(v, '{target}', dialect));
+  if (phrases.some((p) => p === null)) return { kind: 'target', field, values, match: null };
+  const any = phrases.length === 1 ? phrases[0]! : `(${phrases.join(' OR ')})`;
+  return { kind: 'target', field, values, match: legacy ? `(${any}) AND {org} : "${legacyProjectToken(projectId)}"` : any };
+}
+
 /** The filters an EventQuery states outright (not from its search words). */
-function queryFilters(q: EventQuery): Filter[] {
+function queryFilters(q: EventQuery, index: IndexInfo): Filter[] {
   const f: Filter[] = [];
   const any = (field: EventField, values: string[] | undefined) => {
     if (has(values)) f.push({ kind: 'in', field, values });
@@ -146,9 +164,9 @@ function queryFilters(q: EventQuery): Filter[] {
   any('actorEmail', q.actorEmails?.map((e) => e.toLowerCase()));
   any('actorType', q.actorTypes);
   any('location', q.locations);
-  if (has(q.targetIds)) f.push({ kind: 'target', field: 'targetId', values: q.targetIds });
-  if (has(q.targetNames)) f.push({ kind: 'target', field: 'targetName', values: q.targetNames });
-  if (has(q.targetTypes)) f.push({ kind: 'target', field: 'targetType', values: q.targetTypes });
+  if (has(q.targetIds)) f.push(targetFilter(q.projectId, 'targetId', q.targetIds, index));
+  if (has(q.targetNames)) f.push(targetFilter(q.projectId, 'targetName', q.targetNames, index));
+  if (has(q.targetTypes)) f.push(targetFilter(q.projectId, 'targetType', q.targetTypes, index));
   const t = q.occurredAt ?? {};
   for (const op of ['eq', 'gt', 'gte', 'lt', 'lte'] as const) {
     if (t[op] !== undefined) f.push({ kind: 'time', op, at: t[op] });
@@ -162,15 +180,8 @@ function strategyFor(q: EventQuery, match: string | null): Strategy {
   return 'time';
 }
 
-/** The tagged prefixes a query's search will expand (their completions come from search_vocab). */
-export function prefixLookups(q: EventQuery, now: number): string[] {
-  if (q.search === undefined) return [];
-  const tag = projectTag(q.projectId);
-  return [...new Set(parseSearch(q.search, now).terms.map((t) => prefixKey(tag, t)).filter((k): k is string => k !== null))];
-}
-
 function scope(q: EventQuery, now: number, knownActions: readonly string[], primary: boolean, index: IndexInfo): Scope {
-  const filters = queryFilters(q);
+  const filters = queryFilters(q, index);
   const parsed = parseSearch(q.search ?? '', now);
   let terms = parsed.terms;
   if (primary) {
@@ -196,8 +207,10 @@ function scope(q: EventQuery, now: number, knownActions: readonly string[], prim
 
   const legacy = index.table === 'events_fts';
   const tag = projectTag(q.projectId);
-  const dialect: IndexDialect = legacy ? { kind: 'legacy' } : { kind: 'tagged', tag, completions: index.completions ?? {} };
-  let { include, exclude } = matchExpressions({ ...parsed, terms }, primary ? PRIMARY_COLUMNS : null, dialect);
+  const dialect: IndexDialect = legacy ? { kind: 'legacy' } : { kind: 'tagged', tag, completions: index.completions };
+  const expressions = matchExpressions({ ...parsed, terms }, primary ? PRIMARY_COLUMNS : null, dialect);
+  let { include } = expressions;
+  const { exclude, slots } = expressions;
   if (include !== null) {
     // An organization filter joins the text search inside the index (see orgToken). In the
     // tagged index every token is this project's already; the old one ANDs the project's token.
@@ -207,7 +220,7 @@ function scope(q: EventQuery, now: number, knownActions: readonly string[], prim
     }
     if (legacy) include = `(${include}) AND {org} : "${legacyProjectToken(q.projectId)}"`;
   }
-  return { filters, match: include, exclude, strategy: strategyFor(q, include), index: index.table };
+  return { filters, match: include, exclude, slots, strategy: strategyFor(q, include), index: index.table };
 }
 
 /**
@@ -219,7 +232,7 @@ export function planQuery(q: EventQuery, now: number, knownActions: readonly str
   const searching = q.search !== undefined && q.search.trim() !== '';
   const primary: Scope = searching
     ? scope(q, now, knownActions, true, index)
-    : { filters: queryFilters(q), match: null, exclude: null, strategy: 'time', index: index.table };
+    : { filters: queryFilters(q, index), match: null, exclude: null, slots: [], strategy: 'time', index: index.table };
   const fallback = searching && hasPlainTerms(parseSearch(q.search!, now)) ? scope(q, now, knownActions, false, index) : null;
   return {
     projectId: q.projectId,

@@ -2,8 +2,15 @@
 // builds its WHERE clause here, so each filter has one rendering.
 import { and, eq, gt, gte, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import { events } from '../schema';
+import { completionsSql } from './index-state';
+import type { PrefixSlot } from './language';
 import type { EventField, Filter, Scope, SearchTable, TargetField } from './plan';
 
+/**
+ * What each filter compares with. The actor type and the location are stored only in
+ * `raw` (legacy events have no actor type; their location is top-level, an Audit Logs
+ * event's is in `context`): no index serves them, the project/time index bounds the scan.
+ */
 const COLUMN = {
   organizationId: events.organizationId,
   action: events.action,
@@ -11,12 +18,17 @@ const COLUMN = {
   actorId: events.actorId,
   actorName: events.actorName,
   actorEmail: events.actorEmail,
-  actorType: events.actorType,
-  location: events.location,
+  actorType: sql`(${events.raw} ->> '$.actor.type')`,
+  location: sql`coalesce(${events.raw} ->> '$.context.location', ${events.raw} ->> '$.location')`,
   id: events.id,
 } satisfies Record<EventField, unknown>;
 
-const TARGET_COLUMN: Record<TargetField, string> = { targetId: 'target_id', targetName: 'target_name', targetType: 'target_type' };
+/** Where a target field is in the stored event: each of an Audit Logs event's `targets`, a legacy event's own field. */
+const TARGET_FIELD: Record<TargetField, { key: string; legacy: string | null }> = {
+  targetId: { key: 'id', legacy: 'target_id' },
+  targetName: { key: 'name', legacy: 'target_name' },
+  targetType: { key: 'type', legacy: null },
+};
 
 /** The smallest string greater than every string that starts with `prefix` (actions are ASCII). */
 export function prefixEnd(prefix: string): string {
@@ -33,14 +45,22 @@ function valueList(values: string[]): SQL {
   return sql`(SELECT value FROM json_each(${JSON.stringify(values)}))`;
 }
 
-function filterCondition(projectId: string, f: Filter): SQL {
+/** Some target's field is one of the values, exactly, as the event was sent. */
+function targetCondition(scope: Pick<Scope, 'index' | 'slots'>, f: Extract<Filter, { kind: 'target' }>): SQL {
+  const { key, legacy } = TARGET_FIELD[f.field];
+  const inStored = sql`EXISTS (SELECT 1 FROM json_each(${events.raw}, '$.targets') AS t WHERE t.value ->> ${key} IN ${valueList(f.values)})`;
+  const exact = legacy === null ? inStored : sql`(${inStored} OR ${events.raw} ->> ${legacy} IN ${valueList(f.values)})`;
+  return f.match === null ? exact : sql`(${matchCondition(scope, f.match)} AND ${exact})`;
+}
+
+function filterCondition(scope: Pick<Scope, 'index' | 'slots'>, f: Filter): SQL {
   switch (f.kind) {
     case 'in':
       return sql`${COLUMN[f.field]} IN ${valueList(f.values)}`;
     case 'notIn':
       return sql`${COLUMN[f.field]} NOT IN ${valueList(f.values)}`;
     case 'target':
-      return sql`${events.seq} IN (SELECT event_seq FROM event_targets WHERE project_id = ${projectId} AND ${sql.raw(TARGET_COLUMN[f.field])} IN ${valueList(f.values)})`;
+      return targetCondition(scope, f);
     case 'prefix':
       return or(...f.prefixes.map((p) => and(gte(events.action, p), lt(events.action, prefixEnd(p)))))!;
     case 'time': {
@@ -52,22 +72,32 @@ function filterCondition(projectId: string, f: Filter): SQL {
 
 /** The project and every filter of a scope (not its words). */
 export function filterConditions(projectId: string, scope: Scope): SQL[] {
-  return [eq(events.projectId, projectId), ...scope.filters.map((f) => filterCondition(projectId, f))];
+  return [eq(events.projectId, projectId), ...scope.filters.map((f) => filterCondition(scope, f))];
 }
 
 /** The FTS5 table as an SQL identifier (one of two fixed names, never user input). */
 export const ftsTable = (table: SearchTable): SQL => sql.raw(table === 'events_fts' ? 'events_fts' : 'search_fts');
 
+/**
+ * An FTS expression as the MATCH operand: bound as is, or with each prefix slot it holds
+ * replaced by its completions, read from search_vocab inside the same statement.
+ */
+export function matchValue(expression: string, slots: readonly PrefixSlot[]): SQL {
+  let value = sql`${expression}`;
+  for (const slot of slots) if (expression.includes(slot.mark)) value = sql`replace(${value}, ${slot.mark}, ${completionsSql(slot)})`;
+  return value;
+}
+
 /** "Matches this FTS expression", as a condition on `events`. */
-export const matchCondition = (table: SearchTable, expression: string): SQL =>
-  sql`${events.seq} IN (SELECT rowid FROM ${ftsTable(table)} WHERE ${ftsTable(table)} MATCH ${expression})`;
+export const matchCondition = (scope: Pick<Scope, 'index' | 'slots'>, expression: string): SQL =>
+  sql`${events.seq} IN (SELECT rowid FROM ${ftsTable(scope.index)} WHERE ${ftsTable(scope.index)} MATCH ${matchValue(expression, scope.slots)})`;
 
 /** Everything a scope requires of an event: filters, words, and excluded words. */
 export function scopeConditions(projectId: string, scope: Scope): SQL[] {
   const c = filterConditions(projectId, scope);
   const fts = ftsTable(scope.index);
-  if (scope.match !== null) c.push(matchCondition(scope.index, scope.match));
-  if (scope.exclude !== null) c.push(sql`${events.seq} NOT IN (SELECT rowid FROM ${fts} WHERE ${fts} MATCH ${scope.exclude})`);
+  if (scope.match !== null) c.push(matchCondition(scope, scope.match));
+  if (scope.exclude !== null) c.push(sql`${events.seq} NOT IN (SELECT rowid FROM ${fts} WHERE ${fts} MATCH ${matchValue(scope.exclude, scope.slots)})`);
   return c;
 }
 
