@@ -83,7 +83,7 @@ const host = `http://localhost:${PORT}`;
 console.log(`
   Waymark is running.
 
-  Dashboard      ${host}/          (password: ${vars.ADMIN_PASSWORD})
+  Dashboard      ${host}/          (owner: leave the email blank; password: ${vars.ADMIN_PASSWORD})
   Default key    ${vars.DEFAULT_PROJECT_SECRET_KEY}
   Demo key       ${vars.DEMO_PROJECT_SECRET_KEY}
 

@@ -24,6 +24,8 @@ export interface Env {
   ADMIN_PASSWORD?: string;
   DEFAULT_PROJECT_SECRET_KEY?: string;
   DEMO_PROJECT_SECRET_KEY?: string;
+  /** The owner's email (sign-in name); `owner@waymark.local` unless set. */
+  OWNER_EMAIL?: string;
   /** Optional: signs dashboard sessions. Defaults to a key derived from ADMIN_PASSWORD. */
   SESSION_SECRET?: string;
   /** `off` turns API usage counting off (the benchmark measures its cost this way). */
@@ -60,6 +62,7 @@ const EnvSchema = z.object({
   ADMIN_PASSWORD: z.string().min(8, 'ADMIN_PASSWORD must be at least 8 characters').optional(),
   DEFAULT_PROJECT_SECRET_KEY: secretKey('DEFAULT_PROJECT_SECRET_KEY'),
   DEMO_PROJECT_SECRET_KEY: secretKey('DEMO_PROJECT_SECRET_KEY'),
+  OWNER_EMAIL: z.email('OWNER_EMAIL must be an email address').optional(),
   SESSION_SECRET: z.string().min(32, 'SESSION_SECRET must be at least 32 characters').optional(),
   USAGE_COUNTING: z.enum(['on', 'off']).optional(),
   RATE_LIMIT_DEFAULT: z.enum(['strict', 'standard', 'high', 'off']).optional(),

@@ -19,6 +19,7 @@ import { newId } from './lib/ids';
 import { ensureBootstrap } from './projects/bootstrap';
 import { backfillSearchIndex } from './events/search/backfill';
 import { purgeExpiredEvents } from './organizations/expiry';
+import { continueProjectDeletions } from './projects/delete';
 import { consumeExportJobs, type ExportJob } from './exports/queue';
 import { backfillLayout } from './events/layout-backfill';
 
@@ -118,6 +119,7 @@ export default {
         backfillSearchIndex(db, Date.now()).then(() => purgeExpiredEvents(db, env.KV, Date.now())),
         backfillLayout(db),
         purgeExpiredPortalRecords(db, Date.now()),
+        continueProjectDeletions(db, Date.now()),
       ]),
     );
   },

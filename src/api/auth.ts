@@ -4,7 +4,7 @@ import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../context';
 import { AppError } from '../lib/errors';
 import type { KeyScope } from '../projects/keys';
-import { keyUnusable, lookupKey, scopesOf } from '../projects/store';
+import { WAYMARK_PROJECT_ID, keyUnusable, lookupKey, scopesOf } from '../projects/store';
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
@@ -16,6 +16,8 @@ export const requireApiKey = createMiddleware<AppEnv>(async (c, next) => {
   }
   const record = await lookupKey(c.env.KV, match[1]);
   if (!record) throw new AppError('unauthorized', 'Unauthorized: the API key is invalid.');
+  // The dashboard's own trail takes no API traffic, even from a key that somehow names it.
+  if (record.project_id === WAYMARK_PROJECT_ID) throw new AppError('forbidden', 'Forbidden: the Waymark project cannot be written or read through the API.');
   const unusable = keyUnusable(record, c.var.now());
   if (unusable) {
     c.set('projectId', record.project_id); // so the project's usage page shows the failing integration

@@ -7,6 +7,7 @@ import { contentType } from '../exports/render';
 import { objectKey } from '../exports/model';
 import { getExport } from '../exports/store';
 import { AppError } from '../lib/errors';
+import { recordDashboardEvent, requestContext } from '../team/audit';
 import { EXPORT_ID_PATTERN } from '../lib/ids';
 
 export const downloads = new Hono<AppEnv>();
@@ -25,6 +26,18 @@ downloads.get('/downloads/exports/:id', async (c) => {
   if (!e || e.state !== 'ready') throw new AppError('not_found', 'No such export.');
   const object = await c.env.EXPORTS.get(objectKey(e));
   if (!object) throw new AppError('not_found', 'The export file is gone.');
+  // The Waymark project's trail: the link is the credential, so it is the actor.
+  await recordDashboardEvent(c.env, {
+    action: 'export.downloaded',
+    actor: { id: e.id, name: 'Signed download link', type: 'download_link' },
+    targets: [
+      { id: e.id, type: 'audit_log_export' },
+      { id: check.projectId, type: 'project' },
+    ],
+    context: requestContext(c.req),
+    metadata: { format: e.format, bytes: object.size },
+    now: c.var.now(),
+  });
   return new Response(object.body, {
     headers: {
       'content-type': contentType(e.format),

@@ -3,6 +3,7 @@
 //   GET  /audit_logs/exports/:id   its state; once `ready`, a fresh signed `url` (10 minutes)
 // Beyond WorkOS: any range (no three-month window), `format` csv | ndjson, `search` in Waymark's
 // query language. The file itself is served by GET /downloads/exports/:id (src/api/downloads.ts).
+import { recordDashboardEvent, requestContext } from '../team/audit';
 import type { Context, Hono } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../context';
@@ -88,6 +89,17 @@ export function registerExportRoutes(app: Hono<AppEnv>): void {
         targetTypes: b.targets,
         search: b.search,
       },
+    });
+    await recordDashboardEvent(c.env, {
+      action: 'export.created',
+      actor: { id: c.var.apiKeyId, name: 'API key', type: 'api_key' },
+      targets: [
+        { id: e.id, type: 'audit_log_export' },
+        { id: c.var.projectId, type: 'project' },
+      ],
+      context: requestContext(c.req),
+      metadata: { organization_id: b.organization_id, format: b.format ?? 'csv' },
+      now: c.var.now(),
     });
     return c.json(await exportJson(c, e), 201);
   });

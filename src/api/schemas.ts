@@ -3,6 +3,7 @@
 //   GET  /audit_logs/actions/:action/schemas   its versions
 //   GET  /audit_logs/actions                   the project's actions with their latest schema
 import type { Hono } from 'hono';
+import { recordDashboardEvent, requestContext } from '../team/audit';
 import { z } from 'zod';
 import type { AppEnv } from '../context';
 import { AppError } from '../lib/errors';
@@ -67,6 +68,18 @@ export function registerSchemaRoutes(app: Hono<AppEnv>): void {
     const action = actionParam(c.req.param('action'));
     const body = await readJsonBody(c.req.raw, 64 * 1024);
     const schema = await createSchema(c.var.db, { projectId: c.var.projectId, action, body: checkSchemaBody(body.value, body.text), now: c.var.now() });
+    // The Waymark project's trail records it, with the API key as actor.
+    await recordDashboardEvent(c.env, {
+      action: 'schema.created',
+      actor: { id: c.var.apiKeyId, name: 'API key', type: 'api_key' },
+      targets: [
+        { id: `${action}@${schema.version}`, type: 'action_schema', name: action },
+        { id: c.var.projectId, type: 'project' },
+      ],
+      context: requestContext(c.req),
+      metadata: { version: schema.version },
+      now: c.var.now(),
+    });
     return c.json(schemaJson(schema), 201);
   });
 

@@ -23,7 +23,7 @@ export function ErrorPage({ status, message }: { status: number; message: string
   return (
     <Document title={`Error ${status}`} bodyClass="login">
       <main class="login-box">
-        <h1>{status === 404 ? 'Not found' : 'Something went wrong'}</h1>
+        <h1>{status === 404 ? 'Not found' : status === 403 ? 'Not allowed' : 'Something went wrong'}</h1>
         <p>{message}</p>
         <p>
           <a href="/">Back to Waymark</a>

@@ -1,16 +1,20 @@
 // The dashboard: pages and fragments a person sees, one sub-app per section.
 // Sign-in and the project pages own top-level paths; each section of a project
-// lives under /projects/:pid/<section>.
+// lives under /projects/:pid/<section>. Every route names the least role it needs with
+// `requireRole('viewer' | 'admin' | 'owner')` (session/require-session.ts).
 import { Hono } from 'hono';
 import type { AppEnv } from '../context';
+import { account } from './account';
 import { actions } from './actions';
 import { events } from './events';
 import { exportsSection } from './exports';
 import { keys } from './keys';
 import { organizations } from './organizations';
+import { members } from './members';
 import { preferences } from './preferences';
 import { projects } from './projects';
 import { session } from './session';
+import { invites } from './session/invite';
 import { usage } from './usage';
 import { viewerSettings } from './viewer-settings';
 
@@ -19,6 +23,9 @@ export { dashboardError } from './error';
 export const dashboard = new Hono<AppEnv>();
 
 dashboard.route('/', session);
+dashboard.route('/', invites);
+dashboard.route('/', members);
+dashboard.route('/', account);
 dashboard.route('/', projects);
 dashboard.route('/preferences', preferences);
 dashboard.route('/projects/:pid/events', events);

@@ -12,6 +12,9 @@ export const ID_PREFIX = {
   viewerSession: 'vs_',
   organization: 'org_',
   organizationDomain: 'org_domain_',
+  session: 'ses_',
+  member: 'mem_',
+  invite: 'inv_',
   export: 'audit_log_export_',
 } as const;
 

@@ -8,6 +8,14 @@ import { KEY_PATTERN, KEY_PREFIX, KEY_RANDOM_CHARS, KEY_SCOPES, type KeyMode, ty
 /** How long a key lookup may be served from the edge cache; also how long a revoked key can linger. */
 export const KEY_CACHE_TTL_SECONDS = 60;
 export const MAX_PROJECT_NAME = 64;
+/** The dashboard's own audit trail (projects/bootstrap.ts): no API key can ever be made for it. */
+export const WAYMARK_PROJECT_ID = 'proj_waymark';
+
+function refuseKeysFor(projectId: string): void {
+  if (projectId === WAYMARK_PROJECT_ID) {
+    throw new AppError('forbidden', 'The Waymark project is the dashboard\'s own audit trail: no API key can be made for it.');
+  }
+}
 
 const kvProject = (id: string) => `project:${id}`;
 const kvKeyByHash = (hash: string) => `apikey:${hash}`;
@@ -100,15 +108,46 @@ export function validateProjectName(name: unknown): string {
   return trimmed;
 }
 
+/** Refuses a name another project has (compared without case or surrounding spaces). */
+async function refuseDuplicateName(kv: KVNamespace, name: string, exceptId?: string): Promise<void> {
+  const folded = name.toLowerCase();
+  const taken = (await listProjects(kv)).some((p) => p.id !== exceptId && p.name.trim().toLowerCase() === folded);
+  if (taken) {
+    throw new AppError('validation_failed', `A project named “${name}” already exists.`, {
+      problems: [{ path: ['name'], kind: 'invalid', message: 'another project has this name' }],
+    });
+  }
+}
+
+/** Renames a project; the Waymark project keeps its name. */
+export async function renameProject(kv: KVNamespace, input: { id: string; name: unknown }): Promise<{ before: string; project: Project }> {
+  const project = await getProject(kv, input.id);
+  if (!project) throw new AppError('not_found', 'No such project.');
+  if (project.id === WAYMARK_PROJECT_ID) throw new AppError('forbidden', 'The Waymark project cannot be renamed.');
+  const name = validateProjectName(input.name);
+  await refuseDuplicateName(kv, name, project.id);
+  const before = project.name;
+  const renamed = { ...project, name };
+  await saveProject(kv, renamed);
+  return { before, project: renamed };
+}
+
+/** Removes a project's record and listing entry (its events and keys go first: projects/delete.ts). */
+export async function removeProjectRecord(kv: KVNamespace, id: string): Promise<void> {
+  await kv.delete(kvProject(id));
+}
+
 export async function createProject(
   kv: KVNamespace,
-  input: { name: string; now: number; id?: string },
+  input: { name: string; now: number; id?: string; uniqueName?: boolean },
 ): Promise<Project> {
   const project: Project = {
     id: input.id ?? newId('project', input.now),
     name: validateProjectName(input.name),
     created_at: input.now,
   };
+  // A person's new project (the dashboard asks for uniqueName) must not repeat another's name.
+  if (input.uniqueName) await refuseDuplicateName(kv, project.name);
   await saveProject(kv, project);
   return project;
 }
@@ -133,6 +172,7 @@ export async function importKey(
   kv: KVNamespace,
   input: { projectId: string; plain: string; name: string; now: number },
 ): Promise<void> {
+  refuseKeysFor(input.projectId);
   const hash = await sha256Hex(input.plain);
   if (await kv.get(kvKeyByHash(hash))) return;
   const prefix = input.plain.startsWith(KEY_PREFIX.live) ? KEY_PREFIX.live : KEY_PREFIX.test;
@@ -153,6 +193,7 @@ export async function createKey(
   kv: KVNamespace,
   input: { projectId: string; mode: KeyMode; name: string; now: number; scopes?: KeyScope[]; expiresAt?: number | null },
 ): Promise<{ plain: string; key: ApiKeySummary }> {
+  refuseKeysFor(input.projectId);
   const name = input.name.trim().slice(0, MAX_PROJECT_NAME) || 'Secret key';
   const plain = KEY_PREFIX[input.mode] + randomBase62(KEY_RANDOM_CHARS);
   const record: ApiKeyRecord = {
@@ -188,6 +229,7 @@ export async function rotateKey(
       problems: [{ path: ['overlap'], kind: 'invalid', message: 'overlap must be 0 to 30 days' }],
     });
   }
+  refuseKeysFor(input.projectId);
   const old = await projectKeyRecord(kv, input.projectId, input.keyId);
   if (keyUnusable(old, input.now)) throw new AppError('validation_failed', 'Only a working key can be rotated.');
   const created = await createKey(kv, {

@@ -105,3 +105,39 @@ export function postForm(session: DashboardSession, path: string, form: Record<s
   if (!body.has('_csrf')) body.append('_csrf', session.csrf);
   return page(path, { method: 'POST', headers: { cookie: session.cookie, origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' }, body });
 }
+
+/**
+ * Makes a team member the way a person does: the owner (`owner`) creates an invite on /members,
+ * the invitee opens the link and sets a password. Returns the member's signed-in session.
+ */
+export async function inviteMember(
+  owner: DashboardSession,
+  input: { email: string; role: 'admin' | 'viewer'; password?: string; name?: string; client?: string },
+): Promise<DashboardSession & { link: string }> {
+  const created = await postForm(owner, '/members/invites', { email: input.email, role: input.role });
+  if (created.status !== 303) throw new Error(`invite answered ${created.status}: ${await created.text()}`);
+  const flash = /wm_new_invite=([^;]+)/.exec(created.headers.get('set-cookie') ?? '')?.[1];
+  if (!flash) throw new Error('no invite link after creating an invite');
+  const link: string = JSON.parse(decodeURIComponent(flash)).link;
+  const path = new URL(link).pathname;
+  const response = await page(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: ORIGIN, 'cf-connecting-ip': input.client ?? '198.51.100.50' },
+    body: new URLSearchParams({ name: input.name ?? input.email.split('@')[0], password: input.password ?? 'member-password-1' }).toString(),
+  });
+  if (response.status !== 303) throw new Error(`accepting the invite answered ${response.status}: ${await response.text()}`);
+  const cookie = response.headers.get('set-cookie')!.split(';')[0];
+  const html = await (await page('/account', { headers: { cookie } })).text();
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
+  if (!csrf) throw new Error('no CSRF token on the account page');
+  return { cookie, csrf, response, link };
+}
+
+/** Signs in as a member with email and password (a 303 with the session cookie, or the refusal). */
+export function signInWith(email: string, password: string, client = '198.51.100.60'): Promise<Response> {
+  return page('/login', {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'cf-connecting-ip': client, origin: ORIGIN },
+    body: new URLSearchParams({ email, password, next: '/' }).toString(),
+  });
+}

@@ -1,7 +1,8 @@
 // The HTML document around every dashboard page: head, styles, scripts.
 import type { ComponentChildren } from 'preact';
 
-export function Document({ title, children, bodyClass }: { title: string; children: ComponentChildren; bodyClass?: string }) {
+/** `scripts`: a page's own scripts from public/, after the shared ones. */
+export function Document({ title, children, bodyClass, scripts }: { title: string; children: ComponentChildren; bodyClass?: string; scripts?: string[] }) {
   return (
     <html lang="en">
       <head>
@@ -13,6 +14,7 @@ export function Document({ title, children, bodyClass }: { title: string; childr
         <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
         <script src="/vendor/htmx.min.js" defer></script>
         <script src="/app.js" defer></script>
+        {scripts?.map((src) => <script src={src} defer></script>)}
       </head>
       <body class={bodyClass}>{children}</body>
     </html>

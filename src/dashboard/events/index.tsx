@@ -4,7 +4,7 @@
 import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../../context';
 import { loadProject, sendSectionPage } from '../projects/section-page';
-import { requireSession } from '../session/require-session';
+import { requireRole } from '../session/require-session';
 import { actorSuggestions, detailPage, listPage, newerFragment, teamScope, timelineFragment, type ViewerScope } from './viewer-scope';
 
 export const events = new Hono<AppEnv>();
@@ -14,8 +14,8 @@ async function scope(c: Context<AppEnv>): Promise<ViewerScope> {
   return teamScope(c, ctx.project.id, (title, body) => sendSectionPage(c, ctx, 'events', title, body));
 }
 
-events.get('/', requireSession, async (c) => listPage(c, await scope(c)));
-events.get('/actors', requireSession, async (c) => actorSuggestions(c, await scope(c)));
-events.get('/timeline', requireSession, async (c) => timelineFragment(c, await scope(c)));
-events.get('/newer', requireSession, async (c) => newerFragment(c, await scope(c)));
-events.get('/:eid', requireSession, async (c) => detailPage(c, await scope(c)));
+events.get('/', requireRole('viewer'), async (c) => listPage(c, await scope(c)));
+events.get('/actors', requireRole('viewer'), async (c) => actorSuggestions(c, await scope(c)));
+events.get('/timeline', requireRole('viewer'), async (c) => timelineFragment(c, await scope(c)));
+events.get('/newer', requireRole('viewer'), async (c) => newerFragment(c, await scope(c)));
+events.get('/:eid', requireRole('viewer'), async (c) => detailPage(c, await scope(c)));

@@ -9,13 +9,14 @@ import { recentExports } from '../../exports/store';
 import { readViewerParams, toEventQuery } from '../events/viewer-params';
 import { loadProject, sendSectionPage } from '../projects/section-page';
 import { sendFragment } from '../render';
-import { requireSession } from '../session/require-session';
+import { audit } from '../session/audit';
+import { requireRole } from '../session/require-session';
 import { viewerZone } from '../time-zone';
 import { ExportList, ExportsPage, type ExportRow } from './exports-page';
 
 export const exportsSection = new Hono<AppEnv>();
 
-exportsSection.get('/', requireSession, async (c) => {
+exportsSection.get('/', requireRole('viewer'), async (c) => {
   const ctx = await loadProject(c);
   const now = c.var.now();
   const list = await recentExports(c.var.db, ctx.project.id);
@@ -27,7 +28,7 @@ exportsSection.get('/', requireSession, async (c) => {
   return sendSectionPage(c, ctx, 'exports', 'Exports', <ExportsPage rows={rows} now={now} base={base} />);
 });
 
-exportsSection.post('/', requireSession, async (c) => {
+exportsSection.post('/', requireRole('viewer'), async (c) => {
   const ctx = await loadProject(c);
   const form = c.var.form;
   const url = new URL(c.req.url);
@@ -40,6 +41,10 @@ exportsSection.post('/', requireSession, async (c) => {
   const { projectId: _p, order: _o, limit: _l, after: _a, before: _b, now: _n, ...query } = toEventQuery(ctx.project.id, params, now, viewerZone(c).zone);
   const asked = String(form?.get('format') ?? 'csv');
   const format: ExportFormat = (EXPORT_FORMATS as readonly string[]).includes(asked) ? (asked as ExportFormat) : 'csv';
-  await startExport(c.var.db, c.env.EXPORT_JOBS, { projectId: ctx.project.id, organizationId: params.org || null, format, query, now });
+  const e = await startExport(c.var.db, c.env.EXPORT_JOBS, { projectId: ctx.project.id, organizationId: params.org || null, format, query, now });
+  await audit(c, 'export.created', [
+    { id: e.id, type: 'audit_log_export' },
+    { id: ctx.project.id, type: 'project', name: ctx.project.name },
+  ], { metadata: { format, ...(params.org ? { organization_id: params.org } : {}), ...(params.q ? { search: params.q.slice(0, 200) } : {}) } });
   return c.redirect(`/projects/${ctx.project.id}/exports`, 303);
 });

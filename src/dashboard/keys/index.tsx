@@ -9,7 +9,8 @@ import { createKey, listKeys, lookupKey, parseScopes, revokeKey, rotateKey, type
 import { AppError } from '../../lib/errors';
 import { loadProject, sendSectionPage } from '../projects/section-page';
 import { isSecureRequest } from '../session/cookie';
-import { requireSession } from '../session/require-session';
+import { requireRole } from '../session/require-session';
+import { audit } from '../session/audit';
 import { keyUsage } from '../../usage/store';
 import { KeysPage } from './keys-page';
 import { EXPIRY_DAYS, OVERLAP_HOURS } from './options';
@@ -19,7 +20,7 @@ export const keys = new Hono<AppEnv>();
 /** The new plain key rides to the next page in a one-minute, HttpOnly cookie and is shown once. */
 const FLASH_COOKIE = 'wm_new_key';
 
-keys.get('/', requireSession, async (c) => {
+keys.get('/', requireRole('admin'), async (c) => {
   const ctx = await loadProject(c);
   const [list, usage] = await Promise.all([listKeys(c.env.KV, ctx.project.id), keyUsage(c.var.db, ctx.project.id)]);
   let created: { plain: string; key: ApiKeySummary } | undefined;
@@ -55,6 +56,8 @@ keys.get('/', requireSession, async (c) => {
 });
 
 const DAY_MS = 86_400_000;
+const keyTarget = (k: ApiKeySummary) => ({ id: k.id, type: 'api_key', name: `${k.name} (…${k.last4})` });
+const projectTarget = (p: { id: string; name: string }) => ({ id: p.id, type: 'project', name: p.name });
 const keyMode = (c: Context<AppEnv>, projectId: string) => (!isDevelopment(c.env) && projectId !== DEMO_PROJECT.id ? 'live' : 'test');
 
 function oneOf<T extends number>(allowed: readonly T[], value: unknown, field: string): T {
@@ -74,12 +77,12 @@ function flashNewKey(c: Context<AppEnv>, projectId: string, plain: string) {
   return c.redirect(path, 303);
 }
 
-keys.post('/', requireSession, async (c) => {
+keys.post('/', requireRole('admin'), async (c) => {
   const { project } = await loadProject(c);
   const form = c.var.form;
   const expiry = String(form?.get('expires_in_days') ?? '');
   const now = c.var.now();
-  const { plain } = await createKey(c.env.KV, {
+  const { plain, key } = await createKey(c.env.KV, {
     projectId: project.id,
     mode: keyMode(c, project.id),
     name: String(form?.get('name') ?? ''),
@@ -89,24 +92,27 @@ keys.post('/', requireSession, async (c) => {
     scopes: form?.has('scope_choice') ? parseScopes(form.getAll('scopes').map(String)) : undefined,
     expiresAt: expiry === '' ? null : now + oneOf(EXPIRY_DAYS, expiry, 'expires_in_days') * DAY_MS,
   });
+  await audit(c, 'api_key.created', [keyTarget(key), projectTarget(project)], { metadata: { scopes: (key.scopes ?? []).join(' '), mode: key.prefix } });
   return flashNewKey(c, project.id, plain);
 });
 
-keys.post('/:kid/rotate', requireSession, async (c) => {
+keys.post('/:kid/rotate', requireRole('admin'), async (c) => {
   const { project } = await loadProject(c);
   const hours = oneOf(OVERLAP_HOURS, c.var.form?.get('overlap_hours'), 'overlap_hours');
-  const { plain } = await rotateKey(c.env.KV, {
+  const { plain, key, old } = await rotateKey(c.env.KV, {
     projectId: project.id,
     keyId: c.req.param('kid'),
     mode: keyMode(c, project.id),
     overlapMs: hours * 3_600_000,
     now: c.var.now(),
   });
+  await audit(c, 'api_key.rotated', [keyTarget(old), keyTarget(key), projectTarget(project)], { metadata: { overlap_hours: hours } });
   return flashNewKey(c, project.id, plain);
 });
 
-keys.post('/:kid/revoke', requireSession, async (c) => {
+keys.post('/:kid/revoke', requireRole('admin'), async (c) => {
   const { project } = await loadProject(c);
   const key = await revokeKey(c.env.KV, { projectId: project.id, keyId: c.req.param('kid'), now: c.var.now() });
+  await audit(c, 'api_key.revoked', [keyTarget(key), projectTarget(project)]);
   return c.redirect(`/projects/${project.id}/keys?revoked=${encodeURIComponent(key.id)}`, 303);
 });

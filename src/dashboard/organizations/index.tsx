@@ -9,7 +9,7 @@ import { checkDays, lastPurges, retentionOf, setLegalHold, setRetention, type Re
 import { organizationIdParam } from '../../organizations/model';
 import { setProjectManagedOrganizations, setProjectRetention } from '../../projects/settings';
 import { loadProject, sendSectionPage } from '../projects/section-page';
-import { requireSession } from '../session/require-session';
+import { requireRole } from '../session/require-session';
 import { OrganizationsPage, type OrganizationRow } from './organizations-page';
 
 export const organizations = new Hono<AppEnv>();
@@ -33,7 +33,7 @@ async function organizationRows(db: Db, projectId: string, projectDays: number |
   return { rows, truncated: seen.length > MAX_ROWS || created.length > MAX_ROWS || byId.size > MAX_ROWS };
 }
 
-organizations.get('/', requireSession, async (c) => {
+organizations.get('/', requireRole('admin'), async (c) => {
   const ctx = await loadProject(c);
   const days = ctx.project.retention_days ?? null;
   const { rows, truncated } = await organizationRows(c.var.db, ctx.project.id, days);
@@ -72,14 +72,14 @@ function formDays(value: string, name: string): number | null {
   return checkDays(/^\d+$/.test(value) ? Number(value) : value, name);
 }
 
-organizations.post('/default-retention', requireSession, async (c) => {
+organizations.post('/default-retention', requireRole('admin'), async (c) => {
   const { project } = await loadProject(c);
   const days = checked(() => formDays(field(c.var.form, 'days'), 'days'));
   await setProjectRetention(c.env.KV, { projectId: project.id, days });
   return c.redirect(`/projects/${project.id}/organizations`, 303);
 });
 
-organizations.post('/managed', requireSession, async (c) => {
+organizations.post('/managed', requireRole('admin'), async (c) => {
   const { project } = await loadProject(c);
   const value = field(c.var.form, 'managed');
   if (value !== 'on' && value !== 'off') {
@@ -89,7 +89,7 @@ organizations.post('/managed', requireSession, async (c) => {
   return c.redirect(`/projects/${project.id}/organizations`, 303);
 });
 
-organizations.post('/retention', requireSession, async (c) => {
+organizations.post('/retention', requireRole('admin'), async (c) => {
   const { project } = await loadProject(c);
   const organizationId = checked(() => organizationIdParam(field(c.var.form, 'organization_id')));
   const raw = field(c.var.form, 'days');
@@ -98,7 +98,7 @@ organizations.post('/retention', requireSession, async (c) => {
   return c.redirect(`/projects/${project.id}/organizations`, 303);
 });
 
-organizations.post('/hold', requireSession, async (c) => {
+organizations.post('/hold', requireRole('admin'), async (c) => {
   const { project } = await loadProject(c);
   const organizationId = checked(() => organizationIdParam(field(c.var.form, 'organization_id')));
   const value = field(c.var.form, 'hold');

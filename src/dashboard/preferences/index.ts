@@ -5,14 +5,14 @@ import { setCookie } from 'hono/cookie';
 import type { AppEnv } from '../../context';
 import { safeNext } from '../safe-next';
 import { isSecureRequest } from '../session/cookie';
-import { requireSession } from '../session/require-session';
+import { requireRole } from '../session/require-session';
 import { TIME_MODE_COOKIE } from '../time-zone';
 
 export const preferences = new Hono<AppEnv>();
 
 const YEAR_SECONDS = 365 * 86_400;
 
-preferences.post('/time', requireSession, async (c) => {
+preferences.post('/time', requireRole('viewer'), async (c) => {
   const form = c.var.form;
   const show = form?.get('show') === 'utc' ? 'utc' : 'local';
   setCookie(c, TIME_MODE_COOKIE, show, { path: '/', sameSite: 'Lax', secure: isSecureRequest(c), httpOnly: true, maxAge: YEAR_SECONDS });

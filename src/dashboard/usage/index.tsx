@@ -6,12 +6,13 @@ import { DEFAULT_RATE_TIER, isRateTier } from '../../projects/rate-limits';
 import { setProjectRateLimit } from '../../projects/settings';
 import { recentFailures, usageSince } from '../../usage/store';
 import { loadProject, sendSectionPage } from '../projects/section-page';
-import { requireSession } from '../session/require-session';
+import { requireRole } from '../session/require-session';
+import { audit } from '../session/audit';
 import { UsagePage } from './usage-page';
 
 export const usage = new Hono<AppEnv>();
 
-usage.get('/', requireSession, async (c) => {
+usage.get('/', requireRole('admin'), async (c) => {
   const ctx = await loadProject(c);
   const now = c.var.now();
   const [days, failures] = await Promise.all([usageSince(c.var.db, ctx.project.id, now), recentFailures(c.var.db, ctx.project.id)]);
@@ -25,8 +26,10 @@ usage.get('/', requireSession, async (c) => {
   return sendSectionPage(c, ctx, 'usage', 'Usage', <UsagePage days={days} failures={failures} now={now} rateLimit={rateLimit} />);
 });
 
-usage.post('/rate-limit', requireSession, async (c) => {
+usage.post('/rate-limit', requireRole('admin'), async (c) => {
   const { project } = await loadProject(c);
-  await setProjectRateLimit(c.env.KV, { projectId: project.id, tier: String(c.var.form?.get('rate_limit') ?? '') });
+  const tier = String(c.var.form?.get('rate_limit') ?? '');
+  await setProjectRateLimit(c.env.KV, { projectId: project.id, tier });
+  await audit(c, 'settings.updated', [{ id: project.id, type: 'project', name: project.name }], { metadata: { setting: 'rate_limit', value: tier } });
   return c.redirect(`/projects/${project.id}/usage`, 303);
 });

@@ -1,13 +1,13 @@
 // A project's customer-facing viewer settings in the team dashboard: branding (product
 // name, logo URL, accent colour) and the origins allowed to frame the viewer. Mounted at
-// /projects/:pid/viewer-settings; a CSRF-checked form (requireSession).
+// /projects/:pid/viewer-settings; a CSRF-checked form (admins: requireRole).
 import { Hono } from 'hono';
 import type { AppEnv } from '../../context';
 import { AppError } from '../../lib/errors';
 import { EMPTY_PORTAL_SETTINGS, MAX_PRODUCT_NAME, parsePortalSettings, type PortalSettings } from '../../portal/branding';
 import { setProjectPortal } from '../../projects/settings';
 import { loadProject, sendSectionPage } from '../projects/section-page';
-import { requireSession } from '../session/require-session';
+import { requireRole } from '../session/require-session';
 
 export const viewerSettings = new Hono<AppEnv>();
 
@@ -59,13 +59,13 @@ function SettingsPage({ projectId, settings, csrf, error, saved }: { projectId: 
   );
 }
 
-viewerSettings.get('/', requireSession, async (c) => {
+viewerSettings.get('/', requireRole('admin'), async (c) => {
   const ctx = await loadProject(c);
   const settings = ctx.project.portal ?? EMPTY_PORTAL_SETTINGS;
   return sendSectionPage(c, ctx, 'viewer', 'Customer viewer', <SettingsPage projectId={ctx.project.id} settings={settings} csrf={c.var.session.csrf} saved={c.req.query('saved') === '1'} />);
 });
 
-viewerSettings.post('/', requireSession, async (c) => {
+viewerSettings.post('/', requireRole('admin'), async (c) => {
   const ctx = await loadProject(c);
   const form = c.var.form;
   const field = (k: string) => String(form?.get(k) ?? '').slice(0, 8192);
