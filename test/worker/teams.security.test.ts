@@ -2,6 +2,8 @@
 // throttle, server-side sign-out, removal ending sessions, invites used once, the Waymark trail.
 // Tests that make members hash passwords (PBKDF2, 100,000 iterations) and get SLOW_MS on a shared machine.
 import { env } from 'cloudflare:workers';
+import { drizzle } from 'drizzle-orm/d1';
+import { getEvent } from '../../src/events/store';
 import { describe, expect, it } from 'vitest';
 import { dashboard } from '../../src/dashboard';
 import { MAX_PER_ADDRESS } from '../../src/team/throttle';
@@ -52,6 +54,13 @@ const ROUTES: [method: string, path: string, need: Need][] = [
   ['POST', '/projects/:pid/keys/:kid/revoke', 'admin'],
   ['GET', '/projects/:pid/usage', 'admin'],
   ['POST', '/projects/:pid/usage/rate-limit', 'admin'],
+  ['GET', '/projects/:pid/organizations', 'admin'],
+  ['POST', '/projects/:pid/organizations/default-retention', 'admin'],
+  ['POST', '/projects/:pid/organizations/managed', 'admin'],
+  ['POST', '/projects/:pid/organizations/retention', 'admin'],
+  ['POST', '/projects/:pid/organizations/hold', 'admin'],
+  ['GET', '/projects/:pid/viewer-settings', 'admin'],
+  ['POST', '/projects/:pid/viewer-settings', 'admin'],
 ];
 
 const SLOW_MS = 60_000;
@@ -258,18 +267,24 @@ describe('the Waymark project', () => {
       body: new URLSearchParams({ _csrf: owner.csrf, name: 'Audited key' }).toString(),
     });
     expect(created.status).toBe(303);
-    const row = await env.DB.prepare(
-      "SELECT action, actor_id, actor_email, location, user_agent, data, source, organization_id FROM events WHERE project_id = 'proj_waymark' AND action = 'api_key.created' ORDER BY seq DESC LIMIT 1",
-    ).first<{ action: string; actor_id: string; actor_email: string; location: string; user_agent: string; data: string; source: string; organization_id: string }>();
-    expect(row).toMatchObject({ action: 'api_key.created', actor_id: 'mem_owner', actor_email: 'owner@waymark.local', location: '198.51.100.21', user_agent: 'AuditTest/1.0', source: 'audit_logs', organization_id: 'org_waymark' });
-    const data = JSON.parse(row!.data);
-    expect(JSON.stringify(data)).toContain('Audited key');
+    const event = await trailEvent("action = 'api_key.created'");
+    expect(event).toMatchObject({ action: 'api_key.created', source: 'audit_logs', organizationId: 'org_waymark' });
+    expect(event.actor).toMatchObject({ id: 'mem_owner', email: 'owner@waymark.local' });
+    expect(event.context).toMatchObject({ location: '198.51.100.21', userAgent: 'AuditTest/1.0' });
+    expect(JSON.stringify(event.targets)).toContain('Audited key');
     const failed = await signInWith('nobody@example.com', 'wrong-password-x', '198.51.100.22');
     expect(failed.status).toBe(401);
-    const fail = await env.DB.prepare("SELECT actor_email FROM events WHERE project_id = 'proj_waymark' AND action = 'dashboard.sign_in_failed' ORDER BY seq DESC LIMIT 1").first<{ actor_email: string }>();
-    expect(fail!.actor_email).toBe('nobody@example.com');
+    const fail = await trailEvent("action = 'dashboard.sign_in_failed'");
+    expect(fail.actor.email).toBe('nobody@example.com');
   }, SLOW_MS);
 });
+
+/** The newest event of the Waymark trail matching `where`, read as the model (the row keeps only `raw`). */
+async function trailEvent(where: string) {
+  const row = await env.DB.prepare(`SELECT id FROM events WHERE project_id = 'proj_waymark' AND ${where} ORDER BY seq DESC LIMIT 1`).first<{ id: string }>();
+  expect(row).not.toBeNull();
+  return (await getEvent(drizzle(env.DB), 'proj_waymark', row!.id))!;
+}
 
 describe('API actions in the Waymark trail', () => {
   it('records schema.created with the API key as actor', async () => {
@@ -278,11 +293,10 @@ describe('API actions in the Waymark trail', () => {
       headers: { 'user-agent': 'SchemaTest/2' },
     });
     expect(res.status).toBe(201);
-    const row = await env.DB.prepare(
-      "SELECT actor_id, actor_type, user_agent FROM events WHERE project_id = 'proj_waymark' AND action = 'schema.created' ORDER BY seq DESC LIMIT 1",
-    ).first<{ actor_id: string; actor_type: string; user_agent: string }>();
-    expect(row).toMatchObject({ actor_type: 'api_key', user_agent: 'SchemaTest/2' });
-    expect(row!.actor_id).toMatch(/^key_/);
+    const event = await trailEvent("action = 'schema.created'");
+    expect(event.actor.type).toBe('api_key');
+    expect(event.context.userAgent).toBe('SchemaTest/2');
+    expect(event.actor.id).toMatch(/^key_/);
   }, SLOW_MS);
 });
 
@@ -302,13 +316,13 @@ describe('exports in the Waymark trail', () => {
     const file = await page(url.pathname + url.search, { headers: { 'user-agent': 'Downloader/1' } });
     expect(file.status).toBe(200);
     await file.arrayBuffer();
-    const rows = await env.DB.prepare(
-      "SELECT action, actor_type, actor_id, user_agent FROM events WHERE project_id = 'proj_waymark' AND action LIKE 'export.%' AND actor_type != 'member' ORDER BY seq",
-    ).all<{ action: string; actor_type: string; actor_id: string; user_agent: string | null }>();
-    expect(rows.results.map((r) => [r.action, r.actor_type])).toEqual([
+    const ids = await env.DB.prepare("SELECT id FROM events WHERE project_id = 'proj_waymark' AND action LIKE 'export.%' ORDER BY seq").all<{ id: string }>();
+    const trail = (await Promise.all(ids.results.map((r) => getEvent(drizzle(env.DB), 'proj_waymark', r.id)))).filter((e) => e!.actor.type !== 'member');
+    expect(trail.map((e) => [e!.action, e!.actor.type])).toEqual([
       ['export.created', 'api_key'],
       ['export.downloaded', 'download_link'],
     ]);
-    expect(rows.results[1]).toMatchObject({ actor_id: created.body.id, user_agent: 'Downloader/1' });
+    expect(trail[1]!.actor.id).toBe(created.body.id);
+    expect(trail[1]!.context.userAgent).toBe('Downloader/1');
   }, SLOW_MS);
 });
