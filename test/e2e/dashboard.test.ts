@@ -157,7 +157,9 @@ describe('the Audit Events Viewer', () => {
     await page.waitForFunction((org) => [...document.querySelectorAll('table.events tbody tr[data-event-id] td:nth-child(5)')].every((td) => td.textContent === org), org);
 
     await page.goto(`${BASE}${DEMO}`);
+    // The actor field suggests while typing and searches when the value is committed (Enter, or leaving it).
     await page.fill('[data-testid=actor]', 'clarence.birdseye@birdseye.example');
+    await page.press('[data-testid=actor]', 'Enter');
     await page.waitForURL(/actor=/);
     await page.waitForFunction(() => {
       const cells = [...document.querySelectorAll('table.events tbody tr[data-event-id] td:nth-child(2)')];
