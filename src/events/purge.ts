@@ -66,7 +66,7 @@ export async function purgeChunk(db: Db, input: PurgeChunkInput): Promise<PurgeC
   const max = input.max ?? PURGE_CHUNK_EVENTS;
   const rows = await db.all<StoredRow>(sql`
     SELECT seq, id, project_id AS projectId, organization_id AS organizationId, action, action_type AS actionType,
-      occurred_at AS occurredAt, received_at AS receivedAt, version, source, data
+      occurred_at AS occurredAt, received_at AS receivedAt, version, source, raw
     FROM events WHERE project_id = ${projectId} AND organization_id = ${organizationId} AND occurred_at < ${cutoff}
     ORDER BY occurred_at LIMIT ${max}`);
   if (rows.length === 0) return { events: 0, targets: 0, words: 0, more: false };
