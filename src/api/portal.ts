@@ -9,6 +9,7 @@ import { AppError, type Problem } from '../lib/errors';
 import { MAX_ID } from '../events/limits';
 import { issueLink } from '../portal/link';
 import { portalSecret } from '../portal/secret';
+import { recordDashboardEvent, requestContext } from '../team/audit';
 import { requireScope } from './auth';
 import { readJsonBody } from './body';
 
@@ -53,6 +54,17 @@ export function registerPortalRoutes(api: Hono<AppEnv>) {
       projectId: c.var.projectId,
       organizationId: organization,
       returnUrl,
+      now: c.var.now(),
+    });
+    await recordDashboardEvent(c.env, {
+      action: 'portal_link.generated',
+      actor: { id: c.var.apiKeyId, name: 'API key', type: 'api_key' },
+      targets: [
+        { id: organization, type: 'organization' },
+        { id: c.var.projectId, type: 'project' },
+      ],
+      context: requestContext(c.req),
+      metadata: { intent },
       now: c.var.now(),
     });
     return c.json({ link }, 201);

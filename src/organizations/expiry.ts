@@ -8,7 +8,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../lib/db';
 import { purgeChunk } from '../events/purge';
 import { searchPhase } from '../events/search/index-state';
-import { listProjects } from '../projects/store';
+import { listProjects, WAYMARK_PROJECT_ID } from '../projects/store';
 import { DAY_MS } from './retention';
 
 /** A scheduled run stops starting chunks after this long (Workers: about 30 s for waitUntil work). */
@@ -35,9 +35,13 @@ interface OrgRow {
 }
 
 /** The organization's retention cutoff (ms), or null when its events are kept (forever, or on hold). */
-function cutoffOf(row: OrgRow, projectDays: number | null, now: number): number | null {
+/** The dashboard's own trail (proj_waymark) is never kept for less than a year, whatever its settings say. */
+export const WAYMARK_MIN_RETENTION_DAYS = 365;
+
+export function cutoffOf(row: Pick<OrgRow, 'legalHold' | 'retentionSet' | 'retentionDays'>, projectDays: number | null, now: number, projectId = ''): number | null {
   if (row.legalHold === 1) return null;
-  const days = row.retentionSet === 1 ? row.retentionDays : projectDays;
+  const asked = row.retentionSet === 1 ? row.retentionDays : projectDays;
+  const days = asked !== null && projectId === WAYMARK_PROJECT_ID ? Math.max(asked, WAYMARK_MIN_RETENTION_DAYS) : asked;
   return days === null ? null : now - days * DAY_MS;
 }
 
@@ -77,7 +81,7 @@ export async function purgeExpiredEvents(db: Db, kv: KVNamespace, now: number, l
         WHERE c.project_id = ${project.id} AND c.kind = 'organization' AND c.events > 0 AND c.value > ${after ?? ''}
         ORDER BY c.value LIMIT ${ORGS_PER_PAGE}`);
       for (const org of orgs) {
-        const cutoff = cutoffOf(org, projectDays, now);
+        const cutoff = cutoffOf(org, projectDays, now, project.id);
         if (cutoff !== null && org.oldest !== null && org.oldest < cutoff) {
           for (;;) {
             if (outOfTime()) {

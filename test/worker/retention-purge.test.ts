@@ -196,3 +196,17 @@ describe('retention purge', { timeout: 30_000 }, () => {
     expect(orgs).not.toMatch(/TEMP B-TREE/);
   });
 });
+
+describe("the dashboard's own trail", () => {
+  it('is never purged sooner than a year, whatever retention is set', async () => {
+    const { cutoffOf, WAYMARK_MIN_RETENTION_DAYS } = await import('../../src/organizations/expiry');
+    const now = Date.UTC(2026, 10, 26);
+    const day = 86_400_000;
+    const row = { legalHold: 0, retentionSet: 1, retentionDays: 30 };
+    expect(cutoffOf(row, null, now, 'proj_waymark')).toBe(now - WAYMARK_MIN_RETENTION_DAYS * day);
+    expect(cutoffOf({ ...row, retentionDays: 400 }, null, now, 'proj_waymark')).toBe(now - 400 * day);
+    expect(cutoffOf({ ...row, retentionSet: 0 }, 7, now, 'proj_waymark')).toBe(now - 365 * day);
+    expect(cutoffOf(row, null, now, 'proj_demo')).toBe(now - 30 * day);
+    expect(cutoffOf({ ...row, retentionDays: null }, null, now, 'proj_waymark')).toBeNull();
+  });
+});

@@ -9,6 +9,7 @@ import { checkDays, lastPurges, retentionOf, setLegalHold, setRetention, type Re
 import { organizationIdParam } from '../../organizations/model';
 import { setProjectManagedOrganizations, setProjectRetention } from '../../projects/settings';
 import { loadProject, sendSectionPage } from '../projects/section-page';
+import { audit } from '../session/audit';
 import { requireRole } from '../session/require-session';
 import { OrganizationsPage, type OrganizationRow } from './organizations-page';
 
@@ -76,6 +77,7 @@ organizations.post('/default-retention', requireRole('admin'), async (c) => {
   const { project } = await loadProject(c);
   const days = checked(() => formDays(field(c.var.form, 'days'), 'days'));
   await setProjectRetention(c.env.KV, { projectId: project.id, days });
+  await audit(c, 'retention.changed', [{ id: project.id, type: 'project', name: project.name }], { metadata: { days: days ?? 'forever', scope: 'project default' } });
   return c.redirect(`/projects/${project.id}/organizations`, 303);
 });
 
@@ -86,6 +88,7 @@ organizations.post('/managed', requireRole('admin'), async (c) => {
     throw new AppError('validation_failed', 'managed must be on or off.', { problems: [{ path: ['managed'], kind: 'invalid', message: 'managed must be on or off' }] });
   }
   await setProjectManagedOrganizations(c.env.KV, { projectId: project.id, managed: value === 'on' });
+  await audit(c, 'settings.updated', [{ id: project.id, type: 'project', name: project.name }], { metadata: { managed_organizations: value === 'on' } });
   return c.redirect(`/projects/${project.id}/organizations`, 303);
 });
 
@@ -95,6 +98,9 @@ organizations.post('/retention', requireRole('admin'), async (c) => {
   const raw = field(c.var.form, 'days');
   const change: RetentionChange = raw.toLowerCase() === 'default' ? { kind: 'default' } : { kind: 'days', days: checked(() => formDays(raw, 'days')) };
   await setRetention(c.var.db, { projectId: project.id, organizationId, change, now: c.var.now() });
+  await audit(c, 'retention.changed', [{ id: organizationId, type: 'organization' }, { id: project.id, type: 'project', name: project.name }], {
+    metadata: { days: change.kind === 'default' ? 'project default' : (change.days ?? 'forever') },
+  });
   return c.redirect(`/projects/${project.id}/organizations`, 303);
 });
 
@@ -106,5 +112,6 @@ organizations.post('/hold', requireRole('admin'), async (c) => {
     throw new AppError('validation_failed', 'hold must be on or off.', { problems: [{ path: ['hold'], kind: 'invalid', message: 'hold must be on or off' }] });
   }
   await setLegalHold(c.var.db, { projectId: project.id, organizationId, hold: value === 'on', now: c.var.now() });
+  await audit(c, 'legal_hold.changed', [{ id: organizationId, type: 'organization' }, { id: project.id, type: 'project', name: project.name }], { metadata: { hold: value === 'on' } });
   return c.redirect(`/projects/${project.id}/organizations`, 303);
 });

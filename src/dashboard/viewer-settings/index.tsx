@@ -7,6 +7,7 @@ import { AppError } from '../../lib/errors';
 import { EMPTY_PORTAL_SETTINGS, MAX_PRODUCT_NAME, parsePortalSettings, type PortalSettings } from '../../portal/branding';
 import { setProjectPortal } from '../../projects/settings';
 import { loadProject, sendSectionPage } from '../projects/section-page';
+import { audit } from '../session/audit';
 import { requireRole } from '../session/require-session';
 
 export const viewerSettings = new Hono<AppEnv>();
@@ -73,6 +74,7 @@ viewerSettings.post('/', requireRole('admin'), async (c) => {
   try {
     const portal = parsePortalSettings(input);
     await setProjectPortal(c.env.KV, { projectId: ctx.project.id, portal });
+    await audit(c, 'settings.updated', [{ id: ctx.project.id, type: 'project', name: ctx.project.name }], { metadata: { customer_viewer: 'branding and framing' } });
   } catch (err) {
     if (!(err instanceof AppError) || err.status !== 422) throw err;
     const shown: PortalSettings = { product_name: input.product_name, logo_url: input.logo_url, accent_color: input.accent_color, frame_ancestors: input.frame_ancestors.split(/\s+/).filter(Boolean) };

@@ -1,0 +1,38 @@
+// What lands in the dashboard's own trail (proj_waymark) from the features that arrived beside team
+// accounts: portal links through the API, retention, legal holds and settings from the dashboard.
+import { env } from 'cloudflare:workers';
+import { drizzle } from 'drizzle-orm/d1';
+import { describe, expect, it } from 'vitest';
+import { getEvent } from '../../src/events/store';
+import { call, postForm, signIn } from './helpers';
+
+async function newest(action: string) {
+  const row = await env.DB.prepare("SELECT id FROM events WHERE project_id = 'proj_waymark' AND action = ? ORDER BY seq DESC LIMIT 1").bind(action).first<{ id: string }>();
+  expect(row, action).not.toBeNull();
+  return (await getEvent(drizzle(env.DB), 'proj_waymark', row!.id))!;
+}
+
+describe('the Waymark trail', () => {
+  it('records portal_link.generated with the API key as actor and the organization as target', async () => {
+    const r = await call('POST', '/portal/generate_link', { body: { organization: 'org_trail', intent: 'audit_logs' }, headers: { 'user-agent': 'PortalTrail/1' } });
+    expect(r.status, r.text).toBe(201);
+    const e = await newest('portal_link.generated');
+    expect(e.actor.type).toBe('api_key');
+    expect(e.targets.map((t) => [t.type, t.id])).toContainEqual(['organization', 'org_trail']);
+    expect(e.context.userAgent).toBe('PortalTrail/1');
+  }, 30_000);
+
+  it('records legal_hold.changed, retention.changed and settings.updated with the member as actor', async () => {
+    const owner = await signIn({ client: '198.51.100.141', csrfFrom: '/projects/proj_demo/organizations' });
+    expect((await postForm(owner, '/projects/proj_demo/organizations/hold', { organization_id: 'org_trail', hold: 'on' })).status).toBe(303);
+    const hold = await newest('legal_hold.changed');
+    expect(hold.actor.id).toBe('mem_owner');
+    expect(hold.metadata).toMatchObject({ hold: true });
+    expect(hold.targets.map((t) => t.id)).toContain('org_trail');
+    expect((await postForm(owner, '/projects/proj_demo/organizations/retention', { organization_id: 'org_trail', days: '90' })).status).toBe(303);
+    expect((await newest('retention.changed')).metadata).toMatchObject({ days: 90 });
+    expect((await postForm(owner, '/projects/proj_demo/organizations/hold', { organization_id: 'org_trail', hold: 'off' })).status).toBe(303);
+    expect((await postForm(owner, '/projects/proj_demo/organizations/managed', { managed: 'off' })).status).toBe(303);
+    expect((await newest('settings.updated')).metadata).toMatchObject({ managed_organizations: false });
+  }, 60_000);
+});
