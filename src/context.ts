@@ -25,7 +25,7 @@ export interface AppEnv {
     /** Dashboard session, when signed in. */
     session: Session;
     /** The customer-facing viewer's session and its project's branding (portal/viewer). */
-    viewer: import('./portal/session').ViewerSession;
+    viewer: import('./portal/model').ViewerSession;
     branding: import('./portal/branding').PortalSettings | null;
     /** Injectable clock for tests; Date.now otherwise. */
     now: () => number;

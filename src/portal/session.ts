@@ -14,7 +14,10 @@ import { newId } from '../lib/ids';
 import { planWrite, writeStatements } from '../events/store';
 import { readEvent, VIEWER_ACTIONS, type Reader } from './audit';
 import type { LinkGrant } from './link';
+import type { ViewerSession } from './model';
 import { portalSecret } from './secret';
+
+export type { ViewerSession } from './model';
 
 export const VIEWER_COOKIE = 'wm_viewer';
 export const VIEWER_PATH = '/viewer';
@@ -23,14 +26,6 @@ export const SESSION_TTL_MS = 60 * 60 * 1000;
 const SECRET_CHARS = 32;
 const MAX_COOKIE_LENGTH = 256;
 
-export interface ViewerSession {
-  id: string;
-  linkId: string;
-  projectId: string;
-  organizationId: string;
-  returnUrl: string | null;
-  expiresAt: number;
-}
 
 const isLocalHttp = (c: Context<AppEnv>) => {
   const url = new URL(c.req.url);
