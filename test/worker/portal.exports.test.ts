@@ -265,6 +265,26 @@ describe('the action picker without an ingest trigger', () => {
     expect(ACTION_WINDOW).toBeGreaterThanOrEqual(100);
   });
 
+  it('reads at most twice the window of rows, however many events the organization has', async () => {
+    const org = 'org_vx_many';
+    const n = ACTION_WINDOW + 200;
+    for (let off = 0; off < n; off += 1000) {
+      const events = Array.from({ length: Math.min(1000, n - off) }, (_, j) => ({
+        organization_id: org,
+        event: { action: `act${(off + j) % 7}.done`, occurred_at: new Date(Date.UTC(2026, 0, 1) + (off + j) * 1000).toISOString(), actor: { id: 'u', type: 'user' }, targets: [{ id: 't', type: 'doc' }], context: { location: '203.0.113.1' } },
+      }));
+      expect((await call('POST', '/audit_logs/events/batch', { body: { events } })).status).toBe(200);
+    }
+    const read = await env.DB.prepare(
+      'SELECT DISTINCT action FROM (SELECT action FROM events WHERE project_id = ? AND organization_id = ? ORDER BY occurred_at DESC LIMIT ?) ORDER BY action LIMIT 500',
+    )
+      .bind('proj_default', org, ACTION_WINDOW)
+      .all<{ action: string }>();
+    expect(read.meta.rows_read).toBeLessThanOrEqual(2 * ACTION_WINDOW);
+    expect(await organizationActions(db(), 'proj_default', org)).toEqual(read.results.map((r) => r.action));
+    expect(read.results).toHaveLength(7);
+  });
+
   it('ingest no longer writes organization_actions (the trigger and the table are gone)', async () => {
     const left = await env.DB.prepare("SELECT name FROM sqlite_master WHERE name IN ('organization_actions', 'events_organization_actions')").all();
     expect(left.results).toEqual([]);
