@@ -142,7 +142,7 @@ describe('the viewer through a real SDK link', () => {
     const ids = rows.map((r) => r[header.indexOf('id')]);
     // Every event of A (its own, and the viewer's audited reads up to the export), each once; none of B.
     const listed = await fetch(`${BASE}/audit_logs/events?organization_id=${ORG_A}&limit=100`, { headers: { authorization: `Bearer ${KEY}` } });
-    const aIds: string[] = (await listed.json()).data.map((e: { id: string }) => e.id);
+    const aIds: string[] = ((await listed.json()) as { data: { id: string }[] }).data.map((e: { id: string }) => e.id);
     expect(new Set(ids).size).toBe(ids.length);
     expect([...ids].sort()).toEqual([...aIds].sort());
     expect(rows.every((r) => r[header.indexOf('organization_id')] === ORG_A)).toBe(true);
@@ -150,7 +150,7 @@ describe('the viewer through a real SDK link', () => {
     expect(text).not.toContain('Bob Otherorg');
     // The export is in A's own trail.
     const exported = await fetch(`${BASE}/audit_logs/events?organization_id=${ORG_A}&actions=audit_log.exported`, { headers: { authorization: `Bearer ${KEY}` } });
-    expect((await exported.json()).data).toHaveLength(1);
+    expect(((await exported.json()) as { data: unknown[] }).data).toHaveLength(1);
     await context.close();
   });
 
