@@ -5,7 +5,7 @@
 // refuses to render the frame (frame-ancestors). Two embeddings: the same site on another port
 // (http://127.0.0.1:<port>, cross-origin, same-site: the Lax cookie works) and another site
 // (http://localhost:<port>: the session then rides on wm_viewer_frame, SameSite=None; Secure;
-// Partitioned, the attributes the viewer cookie has on HTTPS). Uses the Demo project (its own
+// Partitioned, the attributes the viewer cookie has on HTTPS, and the time zone on wm_viewer_tz). Uses the Demo project (its own
 // viewer settings). Screenshots under test/artifacts/portal-iframe-*.png.
 import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -89,8 +89,8 @@ afterAll(async () => {
 });
 
 /** Opens a host page framing a fresh link; collects the console of the whole page. */
-async function openHost(origin: string) {
-  const context = await browser.newContext({ viewport: { width: 1240, height: 900 } });
+async function openHost(origin: string, timezoneId = 'UTC') {
+  const context = await browser.newContext({ viewport: { width: 1240, height: 900 }, timezoneId });
   const page = await context.newPage();
   const console: string[] = [];
   const errors: string[] = [];
@@ -125,14 +125,18 @@ describe('the viewer in an iframe', () => {
   });
 
   it('works from another site (localhost vs 127.0.0.1) with the SameSite=None; Secure; Partitioned cookie', async () => {
-    const { context, page, errors, frame } = await openHost(`http://localhost:${crossSitePort}`);
+    const { context, page, errors, frame } = await openHost(`http://localhost:${crossSitePort}`, 'Europe/Paris');
+    // The browser's zone reaches the frame through wm_viewer_tz (the Lax wm_tz cannot): times in Paris time.
+    await expect.poll(async () => frame.getByTestId('zone-label').innerText().catch(() => ''), { timeout: 10_000 }).toBe('(Europe/Paris)');
     await useViewer(frame);
+    expect(await frame.getByTestId('event-detail').innerText()).toMatch(/Occurred at \(Europe\/Paris\)|CET|GMT\+1/);
     await shot(page, 'portal-iframe-cross-site');
     // The Lax cookie was refused in the cross-site frame; the partitioned one carried the session.
     // (Partitioned cookies are listed only without a URL filter.)
     const cookies = await context.cookies();
-    expect(cookies.map((c) => c.name)).toEqual(['wm_viewer_frame']);
-    expect(cookies[0]).toMatchObject({ domain: '127.0.0.1', sameSite: 'None', secure: true, httpOnly: true, path: '/viewer', partitionKey: 'http://localhost' });
+    expect(cookies.map((c) => c.name).sort()).toEqual(['wm_viewer_frame', 'wm_viewer_tz']);
+    expect(cookies.find((c) => c.name === 'wm_viewer_tz')).toMatchObject({ value: 'Europe%2FParis', path: '/viewer', sameSite: 'None', secure: true, partitionKey: 'http://localhost' });
+    expect(cookies.find((c) => c.name === 'wm_viewer_frame')).toMatchObject({ domain: '127.0.0.1', sameSite: 'None', secure: true, httpOnly: true, path: '/viewer', partitionKey: 'http://localhost' });
     expect(errors).toEqual([]);
     await context.close();
   });
