@@ -94,16 +94,25 @@ export async function startViewerSession(c: Context<AppEnv>, grant: LinkGrant): 
   return session;
 }
 
-/** The request's viewer session, or null (no cookie, a bad signature, unknown or expired). */
+/**
+ * The request's viewer session, or null (no cookie, a bad signature, unknown or expired). On
+ * loopback http a request may carry both cookies, possibly of different sessions (the Lax one
+ * of an old top-level visit, the frame one of a newer frame): the first that opens a live session
+ * wins, so a stale one never hides a live one (one more read, only then).
+ */
 export async function readViewerSession(c: Context<AppEnv>): Promise<ViewerSession | null> {
-  let secret: string | false | undefined;
   for (const name of [VIEWER_COOKIE, VIEWER_FRAME_COOKIE]) {
     const raw = getCookie(c, name);
     if (!raw || raw.length > MAX_COOKIE_LENGTH) continue;
-    secret = await getSignedCookie(c, portalSecret(c.env), name);
-    if (secret) break;
+    const secret = await getSignedCookie(c, portalSecret(c.env), name);
+    if (!secret || !/^[A-Za-z0-9]{32}$/.test(secret)) continue;
+    const session = await sessionOf(c, secret);
+    if (session) return session;
   }
-  if (!secret || !/^[A-Za-z0-9]{32}$/.test(secret)) return null;
+  return null;
+}
+
+async function sessionOf(c: Context<AppEnv>, secret: string): Promise<ViewerSession | null> {
   const row = await c.var.db.get<
     { id: string; link_id: string; project_id: string; organization_id: string; return_url: string | null; expires_at: number } | undefined
   >(sql`SELECT id, link_id, project_id, organization_id, return_url, expires_at FROM portal_sessions WHERE secret_hash = ${await sha256Hex(secret)}`);

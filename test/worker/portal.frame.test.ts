@@ -2,7 +2,9 @@
 // Partitioned; on plain-http loopback a Lax cookie plus wm_viewer_frame (the HTTPS attributes);
 // any other host gets the HTTPS attributes. The viewer reads the time zone from
 // wm_viewer_tz (app.js's copy of wm_tz that reaches a cross-site iframe) before wm_tz.
-import { exports } from 'cloudflare:workers';
+import { env, exports } from 'cloudflare:workers';
+import { drizzle } from 'drizzle-orm/d1';
+import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { call, page } from './helpers';
 
@@ -37,6 +39,13 @@ describe('viewer cookies', () => {
       const res = await page('/viewer/events', { headers: { cookie: cookie.split(';')[0] } });
       expect(res.status).toBe(200);
     }
+    // A stale (expired) Lax cookie of an older session does not hide a live frame cookie.
+    const older = (await open('http://127.0.0.1:8787'))[0].split(';')[0];
+    const olderId = (await (await page('/viewer/events', { headers: { cookie: older } })).text()).match(/Audit log viewer \((link_[0-9A-Z]+)\)/)?.[1];
+    expect(olderId).toBeTruthy();
+    await drizzle(env.DB).run(sql`UPDATE portal_sessions SET expires_at = ${Date.now() - 1} WHERE link_id = ${olderId}`);
+    expect((await page('/viewer/events', { headers: { cookie: older } })).status).toBe(401);
+    expect((await page('/viewer/events', { headers: { cookie: `${older}; ${frame.split(';')[0]}` } })).status).toBe(200);
     // A tampered frame cookie opens nothing.
     const value = frame.split(';')[0];
     const tampered = `${value.slice(0, 20)}${value[20] === 'a' ? 'b' : 'a'}${value.slice(21)}`;
