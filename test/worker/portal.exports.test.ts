@@ -11,6 +11,7 @@ import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getExport } from '../../src/exports/store';
 import { ACTION_WINDOW, organizationActions } from '../../src/portal/actions';
+import { countingD1 } from './d1-counter';
 import { auditLogBody, call, DEMO_KEY, ORIGIN, page, postForm, signIn } from './helpers';
 
 const ORG_A = 'org_vx_a';
@@ -247,6 +248,31 @@ describe('Export in the viewer', () => {
     } finally {
       await db().run(sql`UPDATE exports SET state = 'ready' WHERE id = ${id}`);
     }
+  });
+});
+
+describe('D1 round trips', () => {
+  it('creating an export: the session read and one batch; the list: the session read and one query; the events page: four', async () => {
+    const v = await openViewer();
+    const counter = countingD1(env.DB);
+    const fetchCounted = async (path: string, init: RequestInit = {}) => {
+      counter.reset();
+      const ctx = createExecutionContext();
+      const res = await worker.fetch(new Request(`${ORIGIN}${path}`, { redirect: 'manual', ...init }), { ...env, DB: counter.db }, ctx);
+      await waitOnExecutionContext(ctx);
+      return { status: res.status, trips: counter.count() };
+    };
+    const created = await fetchCounted('/viewer/exports', {
+      method: 'POST',
+      headers: { cookie: v.cookie, origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: v.csrf, format: 'csv', q: 'Aardvark' }),
+    });
+    expect(created).toEqual({ status: 303, trips: 2 });
+    expect(await fetchCounted('/viewer/exports', { headers: { cookie: v.cookie } })).toEqual({ status: 200, trips: 2 });
+    // The events page: the session, the page of events, the action picker, the organization's name.
+    const events = await fetchCounted('/viewer/events', { headers: { cookie: v.cookie } });
+    expect(events.status).toBe(200);
+    expect(events.trips).toBe(4);
   });
 });
 
