@@ -104,3 +104,15 @@ describe('usage counts every request, whatever its path', () => {
     expect(after.results).toEqual([{ endpoint: 'GET (unknown path)', n: 5 }]);
   });
 });
+
+describe('a present field of the wrong type is "invalid", not "required"', () => {
+  it('POST /portal/generate_link', async () => {
+    const r = await call('POST', '/portal/generate_link', { body: { organization: 5, intent: 'audit_logs', return_url: 7 } });
+    expect(r.status).toBe(422);
+    const errors = r.body.errors as { field: string; code: string; message: string }[];
+    expect(errors.find((e) => e.field === 'organization')).toMatchObject({ code: 'invalid', message: 'organization must be a string' });
+    expect(errors.find((e) => e.field === 'return_url')?.code).toBe('invalid');
+    const missing = await call('POST', '/portal/generate_link', { body: { intent: 'audit_logs' } });
+    expect((missing.body.errors as { field: string; code: string }[]).find((e) => e.field === 'organization')?.code).toBe('required');
+  });
+});
