@@ -116,3 +116,16 @@ describe('a present field of the wrong type is "invalid", not "required"', () =>
     expect((missing.body.errors as { field: string; code: string }[]).find((e) => e.field === 'organization')?.code).toBe('required');
   });
 });
+
+describe('a key given twice in an event', () => {
+  it('is read one way everywhere: the detail, the filters and the search agree (the last value, as JSON.parse reads it)', async () => {
+    const raw = '{"group":"dupg","location":"1.1.1.1","action":"doc.read","action_type":"r","actor_name":"Alice","actor_id":"alice","target_name":"Public doc","target_id":"doc_public_dup","target_id":"doc_secret_dup","occurred_at":"2026-11-26T12:00:00Z","location":"6.6.6.6"}';
+    const made = await call('POST', '/events', { rawBody: raw });
+    expect(made.status, made.text).toBe(201);
+    const id = made.body.id as string;
+    expect((await call('GET', `/events/${id}`)).body).toMatchObject({ target_id: 'doc_secret_dup', location: '6.6.6.6' });
+    expect((await call('GET', '/events?target_id=doc_secret_dup')).body.data.map((e: { id: string }) => e.id)).toEqual([id]);
+    expect((await call('GET', '/events?target_id=doc_public_dup')).body.data).toEqual([]);
+    expect((await call('GET', '/audit_logs/events?target_ids=doc_secret_dup')).body.data.map((e: { id: string }) => e.id)).toEqual([id]);
+  });
+});

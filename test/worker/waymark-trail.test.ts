@@ -63,4 +63,19 @@ describe('the Waymark trail', () => {
     expect((await postForm(owner, '/projects/proj_demo/organizations/managed', { managed: 'off' })).status).toBe(303);
     expect((await newest('settings.updated')).metadata).toMatchObject({ managed_organizations: false });
   }, 60_000);
+
+  it('its own settings cannot shorten it below a year or make it refuse its own events', async () => {
+    const owner = await signIn({ client: '198.51.100.142', csrfFrom: '/projects/proj_waymark/organizations' });
+    expect((await postForm(owner, '/projects/proj_waymark/organizations/default-retention', { days: '1' })).status).toBe(422);
+    expect((await postForm(owner, '/projects/proj_waymark/organizations/retention', { organization_id: 'org_waymark', days: '30' })).status).toBe(422);
+    expect((await postForm(owner, '/projects/proj_waymark/organizations/managed', { managed: 'on' })).status).toBe(403);
+    expect((await postForm(owner, '/projects/proj_waymark/actions/require-schema', { required: 'on' })).status).toBe(403);
+    // Longer is allowed, and so is forever.
+    expect((await postForm(owner, '/projects/proj_waymark/organizations/retention', { organization_id: 'org_waymark', days: '400' })).status).toBe(303);
+    expect((await postForm(owner, '/projects/proj_waymark/organizations/retention', { organization_id: 'org_waymark', days: 'default' })).status).toBe(303);
+    expect((await postForm(owner, '/projects/proj_waymark/organizations/default-retention', { days: '' })).status).toBe(303);
+    // The trail still records sign-ins afterwards.
+    await signIn({ client: '198.51.100.143' });
+    expect((await newest('dashboard.signed_in')).actor.id).toBe('mem_owner');
+  }, 60_000);
 });
