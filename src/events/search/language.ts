@@ -224,7 +224,10 @@ function slotMark(slots: PrefixSlot[], slot: Omit<PrefixSlot, 'mark'>): string {
   return mark;
 }
 
-/** A prefix's whole terms among the primary columns' words, and among all words (null: more than MAX_PREFIX_TERMS). */
+/**
+ * A prefix's whole terms among the primary columns' words, and among all words (null: more
+ * than MAX_PREFIX_TERMS); a term ending in `*` is an identifier stem, matched as a prefix.
+ */
 export interface PrefixCompletions {
   primary: readonly string[] | null;
   all: readonly string[] | null;
@@ -254,7 +257,8 @@ function termBody(t: FtsTerm, dialect: IndexDialect, primaryOnly: boolean, slots
   if (completions === undefined || completions === null) return `${quote(words.join(' '))} *`;
   // No completion in this project: nothing matches; the whole word (not indexed) says so.
   if (completions.length === 0) return quote(words.join(' '));
-  const phrases = completions.map((c) => quote([...head, c].join(' ')));
+  // A completion ending in `*` is an identifier stem's prefix term (see identifierStem in fts.ts).
+  const phrases = completions.map((c) => (c.endsWith('*') ? `${quote([...head, c.slice(0, -1)].join(' '))} *` : quote([...head, c].join(' '))));
   return phrases.length === 1 ? phrases[0] : `(${phrases.join(' OR ')})`;
 }
 
