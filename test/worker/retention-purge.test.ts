@@ -71,7 +71,7 @@ async function assertConsistent() {
   const tag = projectTag(projectId);
   const words = await env.DB.prepare("SELECT term FROM search_vocab WHERE substr(term, 2, ?) = ?").bind(tag.length + 1, `${tag}_`).all<{ term: string }>();
   expect(words.results.length).toBeGreaterThan(10);
-  // Identifier stems (`i`/`j`) stay: other identifiers may share them (fts.ts identifierStem);
+  // Identifier stems (`i`) stay: other identifiers may share them (fts.ts identifierStem);
   // a stem left with no identifier only adds a prefix term that matches nothing.
   for (const { term } of words.results.filter((w) => !isStemKey(w.term))) {
     const cols = term[0] === 'p' ? PRIMARY_COLUMNS : 'meta';

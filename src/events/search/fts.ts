@@ -97,9 +97,8 @@ export function ftsRow(e: AuditEvent): FtsRow {
 /** Vocabulary key prefixes: a word seen in a primary column, or one seen only in `meta` (in that event). */
 export const VOCAB_PRIMARY = 'p';
 export const VOCAB_META = 'm';
-/** Identifier stems (see identifierStem): of words seen in a primary column, and in `meta`. */
-export const VOCAB_PRIMARY_STEM = 'i';
-export const VOCAB_META_STEM = 'j';
+/** Identifier stems (see identifierStem), whichever column their words were seen in. */
+export const VOCAB_STEM = 'i';
 
 /** Shortest word that counts as an identifier when it holds a digit. */
 export const IDENTIFIER_MIN_LENGTH = 5;
@@ -110,7 +109,7 @@ const firstDigit = (word: string) => word.search(/[0-9]/);
  * The vocabulary rule. A word of at least IDENTIFIER_MIN_LENGTH characters with an ASCII
  * digit in it (ULIDs, UUID parts, request ids, hashes, numbered names) is an identifier:
  * nearly every one is new, so listing them would grow the vocabulary with every event.
- * The vocabulary keeps its **stem** instead, the word up to and including its first digit
+ * The vocabulary keeps its **stem** instead (key `i`), the word up to and including its first digit
  * (`01hx…` → `0`, `k3b9x` → `k3`, `smith1984` → `smith1`): a bounded set. A prefix search
  * stays exact: every identifier that completes a prefix has a stem that is listed under
  * that prefix (the prefix has no digit: the stem is longer and starts with it) or equals
@@ -146,15 +145,15 @@ export function rowTerms(row: FtsRow): string[] {
   const meta = new Set<string>();
   for (const term of row.meta.split(' ')) if (term && !primary.has(term)) meta.add(term);
   const keys = new Set<string>();
-  const add = (term: string, whole: string, stem: string) => {
+  const add = (term: string, whole: string) => {
     const { tag, word } = untag(term);
     const s = identifierStem(word);
-    keys.add(s === null ? whole + term : `${stem}${tag}_${s}`);
+    keys.add(s === null ? whole + term : `${VOCAB_STEM}${tag}_${s}`);
   };
-  for (const t of primary) add(t, VOCAB_PRIMARY, VOCAB_PRIMARY_STEM);
-  for (const t of meta) add(t, VOCAB_META, VOCAB_META_STEM);
+  for (const t of primary) add(t, VOCAB_PRIMARY);
+  for (const t of meta) add(t, VOCAB_META);
   return [...keys];
 }
 
 /** True for a vocabulary key that is an identifier stem (never removed by a purge: other identifiers may share it). */
-export const isStemKey = (key: string) => key.startsWith(VOCAB_PRIMARY_STEM) || key.startsWith(VOCAB_META_STEM);
+export const isStemKey = (key: string) => key.startsWith(VOCAB_STEM);
