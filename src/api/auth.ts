@@ -4,7 +4,8 @@ import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../context';
 import { AppError } from '../lib/errors';
 import type { KeyScope } from '../projects/keys';
-import { WAYMARK_PROJECT_ID, keyUnusable, lookupKey, scopesOf } from '../projects/store';
+import { WAYMARK_PROJECT_ID } from '../projects/store';
+import { keyUnusable, lookupKey, scopesOf } from '../projects/keys-store';
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 

@@ -26,7 +26,7 @@ import {
 } from '../organizations/store';
 import { requireScope } from './auth';
 import { readJsonBody } from './body';
-import { limit, list, one, parseQuery, type QueryValues } from './query';
+import { list, pageQuery, parseQuery, type QueryValues } from './query';
 
 const MAX_BODY_BYTES = 64 * 1024;
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -63,30 +63,9 @@ function retentionJson(r: OrganizationRetention) {
   return { retention_period_in_days: r.days, retention_period: periodName(r.days), source: r.source, legal_hold: r.legalHold };
 }
 
-const cursor = (name: string) =>
-  one(name).superRefine((v, ctx) => {
-    if (v !== undefined && v !== '' && !/^org_[0-9A-HJKMNP-TV-Z]{26}$/i.test(v)) ctx.addIssue({ code: 'custom', message: `${name} must be an organization id from this list` });
-  });
-const listQuery = z
-  .strictObject({
-    limit: limit(),
-    order: one('order').superRefine((v, ctx) => {
-      if (v !== undefined && v !== '' && v !== 'asc' && v !== 'desc') ctx.addIssue({ code: 'custom', message: 'order must be asc or desc' });
-    }),
-    after: cursor('after'),
-    before: cursor('before'),
-    domains: list('domains'),
-  })
-  .refine((q) => !(q.after && q.before), { path: ['before'], message: 'use either before or after, not both' })
-  .transform(
-    (q): OrganizationQuery => ({
-      limit: q.limit,
-      order: q.order === 'asc' ? 'asc' : 'desc',
-      after: q.after || undefined,
-      before: q.before || undefined,
-      domains: q.domains,
-    }),
-  ) as unknown as z.ZodType<OrganizationQuery, QueryValues>;
+const listQuery = pageQuery((v) => /^org_[0-9A-HJKMNP-TV-Z]{26}$/i.test(v), 'must be an organization id from this list', {
+  domains: list('domains'),
+}) as unknown as z.ZodType<OrganizationQuery, QueryValues>;
 
 /** The organization of this project named in the path, or a 404 (another project's id included). */
 async function existing(c: Context<AppEnv>, id: string): Promise<Organization> {

@@ -87,6 +87,29 @@ export const limit = () =>
     return n;
   });
 
+/**
+ * `limit` 1–100 (default 10), `order` asc|desc (default desc), and one cursor (`after` or
+ * `before`) that `cursorOk` accepts; `extra` adds the endpoint's own parameters.
+ */
+export function pageQuery<Extra extends z.ZodRawShape>(cursorOk: (v: string) => boolean, cursorMessage: string, extra?: Extra) {
+  const cursor = (name: string) =>
+    one(name).superRefine((v, ctx) => {
+      if (v !== undefined && v !== '' && !cursorOk(v)) ctx.addIssue({ code: 'custom', message: `${name} ${cursorMessage}` });
+    });
+  return z
+    .strictObject({
+      limit: limit(),
+      order: one('order').superRefine((v, ctx) => {
+        if (v !== undefined && v !== '' && v !== 'asc' && v !== 'desc') ctx.addIssue({ code: 'custom', message: 'order must be asc or desc' });
+      }),
+      after: cursor('after'),
+      before: cursor('before'),
+      ...extra,
+    })
+    .refine((q) => !(q.after && q.before), { path: ['before'], message: 'use either before or after, not both' })
+    .transform((q) => ({ ...q, order: q.order === 'asc' ? 'asc' : 'desc', after: q.after || undefined, before: q.before || undefined }));
+}
+
 export const order = () =>
   one('order').transform((v, ctx): EventQuery['order'] => {
     if (v === undefined || v === '' || v === 'desc') return 'desc';

@@ -13,7 +13,7 @@ import { checkSchemaBody } from '../schemas/model';
 import { createSchema, listActions, listSchemas, type ActionSummary, type PageQuery } from '../schemas/store';
 import { requireScope } from './auth';
 import { readJsonBody } from './body';
-import { limit, one, parseQuery, type QueryValues } from './query';
+import { pageQuery, parseQuery, type QueryValues } from './query';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -42,24 +42,6 @@ function actionParam(value: string): string {
   return value;
 }
 
-/** `limit` 1–100 (default 10), `order` asc|desc (default desc), one cursor. */
-const pageQuery = (cursorOk: (v: string) => boolean, cursorMessage: string) => {
-  const cursor = (name: string) =>
-    one(name).superRefine((v, ctx) => {
-      if (v !== undefined && v !== '' && !cursorOk(v)) ctx.addIssue({ code: 'custom', message: `${name} ${cursorMessage}` });
-    });
-  return z
-    .strictObject({
-      limit: limit(),
-      order: one('order').superRefine((v, ctx) => {
-        if (v !== undefined && v !== '' && v !== 'asc' && v !== 'desc') ctx.addIssue({ code: 'custom', message: 'order must be asc or desc' });
-      }),
-      after: cursor('after'),
-      before: cursor('before'),
-    })
-    .refine((q) => !(q.after && q.before), { path: ['before'], message: 'use either before or after, not both' })
-    .transform((q): PageQuery => ({ limit: q.limit, order: q.order === 'asc' ? 'asc' : 'desc', after: q.after || undefined, before: q.before || undefined }));
-};
 const versionPage = pageQuery((v) => /^[1-9]\d{0,9}$/.test(v), 'must be a schema version from this list') as unknown as z.ZodType<PageQuery, QueryValues>;
 const actionPage = pageQuery((v) => v.length <= MAX_ACTION && ACTION_PATTERN.test(v), 'must be an action name from this list') as unknown as z.ZodType<PageQuery, QueryValues>;
 

@@ -34,10 +34,10 @@ interface OrgRow {
   legalHold: number | null;
 }
 
-/** The organization's retention cutoff (ms), or null when its events are kept (forever, or on hold). */
 /** The dashboard's own trail (proj_waymark) is never kept for less than a year, whatever its settings say. */
 export const WAYMARK_MIN_RETENTION_DAYS = 365;
 
+/** The organization's retention cutoff (ms), or null when its events are kept (forever, or on hold). */
 export function cutoffOf(row: Pick<OrgRow, 'legalHold' | 'retentionSet' | 'retentionDays'>, projectDays: number | null, now: number, projectId = ''): number | null {
   if (row.legalHold === 1) return null;
   const asked = row.retentionSet === 1 ? row.retentionDays : projectDays;

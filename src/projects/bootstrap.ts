@@ -2,7 +2,8 @@
 // request an isolate serves (ids are fixed, so racing isolates write the same thing),
 // and the keys configured as secrets are registered for them.
 import type { Env } from '../env';
-import { WAYMARK_PROJECT_ID, createProject, getProject, importKey } from './store';
+import { WAYMARK_PROJECT_ID, createProject, getProject } from './store';
+import { importKey } from './keys-store';
 
 export const DEFAULT_PROJECT = { id: 'proj_default', name: 'Default' } as const;
 export const DEMO_PROJECT = { id: 'proj_demo', name: 'Demo' } as const;

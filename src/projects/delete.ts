@@ -6,7 +6,8 @@ import { sql } from 'drizzle-orm';
 import { batch, statement, type Db } from '../lib/db';
 import { AppError } from '../lib/errors';
 import { BUILT_IN_PROJECT_IDS } from './bootstrap';
-import { getProject, listKeys, removeProjectRecord, revokeKey, type Project } from './store';
+import { getProject, removeProjectRecord, type Project } from './store';
+import { listKeys, revokeKey } from './keys-store';
 
 /** Events deleted per batch: one batch stays well inside D1's statement time. */
 export const DELETE_CHUNK = 500;

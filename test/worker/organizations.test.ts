@@ -6,7 +6,8 @@ import { explain } from '../../src/lib/db';
 import { drizzle } from 'drizzle-orm/d1';
 import { sql } from 'drizzle-orm';
 import { organizationNames } from '../../src/organizations/store';
-import { createKey, createProject } from '../../src/projects/store';
+import { createProject } from '../../src/projects/store';
+import { createKey } from '../../src/projects/keys-store';
 import { setProjectManagedOrganizations, setProjectRetention } from '../../src/projects/settings';
 import { auditLogBody, call } from './helpers';
 

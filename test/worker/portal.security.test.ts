@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { drizzle } from 'drizzle-orm/d1';
 import { sql } from 'drizzle-orm';
 import { auditLogBody, call, DEMO_KEY, page, postForm, signIn } from './helpers';
-import { createKey } from '../../src/projects/store';
+import { createKey } from '../../src/projects/keys-store';
 
 const ORG_A = 'org_portal_a';
 const ORG_B = 'org_portal_b';

@@ -3,7 +3,8 @@
 import { env, exports } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { setProjectRateLimit } from '../../src/projects/settings';
-import { createKey, createProject } from '../../src/projects/store';
+import { createProject } from '../../src/projects/store';
+import { createKey } from '../../src/projects/keys-store';
 import { call, legacyEvent, ORIGIN, page, signIn } from './helpers';
 
 const NOW = Date.now();

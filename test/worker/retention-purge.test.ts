@@ -12,7 +12,8 @@ import { isStemKey, PRIMARY_COLUMNS, projectTag } from '../../src/events/search/
 import type { Db } from '../../src/lib/db';
 import { purgeExpiredEvents } from '../../src/organizations/expiry';
 import { lastPurges, setLegalHold } from '../../src/organizations/retention';
-import { createKey, createProject } from '../../src/projects/store';
+import { createProject } from '../../src/projects/store';
+import { createKey } from '../../src/projects/keys-store';
 import { setProjectRetention } from '../../src/projects/settings';
 import { call } from './helpers';
 

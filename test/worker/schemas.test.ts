@@ -2,7 +2,8 @@
 // `version` validated against that version before anything is written.
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createKey, createProject } from '../../src/projects/store';
+import { createProject } from '../../src/projects/store';
+import { createKey } from '../../src/projects/keys-store';
 import { auditLogBody, call } from './helpers';
 
 let key: string;

@@ -5,7 +5,8 @@ import { drizzle } from 'drizzle-orm/d1';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { listEvents } from '../../src/events/list';
 import { planQuery, type EventQuery, type IndexInfo, type Plan } from '../../src/events/search/plan';
-import { createKey, createProject } from '../../src/projects/store';
+import { createProject } from '../../src/projects/store';
+import { createKey } from '../../src/projects/keys-store';
 import { call } from './helpers';
 
 const NOW = Date.UTC(2026, 10, 26, 12, 0, 0);

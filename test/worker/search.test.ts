@@ -6,7 +6,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { matchExpressions, parseSearch } from '../../src/events/search/language';
 import { explainList, listEvents } from '../../src/events/list';
 import { sql } from 'drizzle-orm';
-import { createKey, createProject } from '../../src/projects/store';
+import { createProject } from '../../src/projects/store';
+import { createKey } from '../../src/projects/keys-store';
 import { call } from './helpers';
 
 const NOW = Date.UTC(2026, 10, 26, 12, 0, 0);

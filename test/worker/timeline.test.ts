@@ -4,7 +4,8 @@ import { env } from 'cloudflare:workers';
 import { drizzle } from 'drizzle-orm/d1';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { timeline, type Timeline } from '../../src/events/timeline';
-import { createKey, createProject } from '../../src/projects/store';
+import { createProject } from '../../src/projects/store';
+import { createKey } from '../../src/projects/keys-store';
 import { call } from './helpers';
 
 const db = () => drizzle(env.DB);

@@ -5,7 +5,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { AppEnv } from '../../context';
 import { isDevelopment } from '../../env';
 import { DEMO_PROJECT } from '../../projects/bootstrap';
-import { createKey, listKeys, lookupKey, parseScopes, revokeKey, rotateKey, type ApiKeySummary } from '../../projects/store';
+import { createKey, listKeys, lookupKey, parseScopes, revokeKey, rotateKey, type ApiKeySummary } from '../../projects/keys-store';
 import { AppError } from '../../lib/errors';
 import { loadProject, sendSectionPage } from '../projects/section-page';
 import { isSecureRequest } from '../session/cookie';

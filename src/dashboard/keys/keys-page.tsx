@@ -1,5 +1,5 @@
 // API keys of one project: list, create (the plain key shown once), revoke with a confirmation.
-import { keyUnusable, scopesOf, type ApiKeySummary } from '../../projects/store';
+import { keyUnusable, scopesOf, type ApiKeySummary } from '../../projects/keys-store';
 import type { KeyUsage } from '../../usage/store';
 import { EXPIRY_DAYS, OVERLAP_HOURS, overlapLabel } from './options';
 import { CopyButton } from '../components/copy-button';
