@@ -194,3 +194,42 @@ describe('identifiers in the vocabulary: stems only, prefixes still exact', () =
     expect(found.length).toBeGreaterThan(10);
   });
 });
+
+describe('a vocabulary written before the stems rule (pre-0012 deployments)', () => {
+  const P = 'proj_default';
+  const tag = 'projdefault';
+  const name = (i: number) => `Quoll qz7abc${i}xx`;
+  beforeAll(async () => {
+    // Ten events as the earlier code indexed them: each identifier listed whole, no stem.
+    await batch(DEFAULT_KEY, Array.from({ length: 10 }, (_, i) => body('org_old', 700 + i, name(i))));
+    await env.DB.prepare('DELETE FROM search_vocab WHERE term = ?').bind(`i${tag}_qz7`).run();
+    for (let i = 0; i < 10; i++) await env.DB.prepare('INSERT INTO search_vocab (term) VALUES (?)').bind(`p${tag}_qz7abc${i}xx`).run();
+  });
+
+  const cases: [string, string][] = [
+    ['qz', "actor_name LIKE 'Quoll qz%'"],
+    ['qz7', "actor_name LIKE 'Quoll qz7%'"],
+    ['qz7abc1', "actor_name LIKE 'Quoll qz7abc1%'"],
+    ['quoll qz7abc', "actor_name LIKE 'Quoll qz7abc%'"],
+  ];
+
+  it.each(cases)('old terms alone: %s', async (search, where) => {
+    const expected = await ids(P, where);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(await all({ projectId: P, search, order: 'desc' })).toEqual(expected);
+    expect(await all({ projectId: P, search, order: 'desc', matchStrategy: 'in' })).toEqual(expected);
+  });
+
+  it('old terms and new stems together', async () => {
+    // Newer events with the same shape: indexed with the stem `qz7`.
+    await batch(DEFAULT_KEY, Array.from({ length: 10 }, (_, i) => body('org_old', 600 + i, name(10 + i))));
+    const stem = await env.DB.prepare('SELECT term FROM search_vocab WHERE term = ?').bind(`i${tag}_qz7`).first();
+    expect(stem).not.toBeNull();
+    for (const [search, where] of cases) {
+      const expected = await ids(P, where);
+      expect(await all({ projectId: P, search, order: 'desc' }), search).toEqual(expected);
+      expect(await all({ projectId: P, search, order: 'asc' }), search).toEqual([...expected].reverse());
+    }
+    expect((await ids(P, "actor_name LIKE 'Quoll qz7%'")).length).toBe(20);
+  });
+});
