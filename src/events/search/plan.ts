@@ -225,6 +225,8 @@ function scope(q: EventQuery, now: number, knownActions: readonly string[], prim
   if (parsed.eventIds.length > 0) filters.push({ kind: 'in', field: 'id', values: parsed.eventIds });
   if (parsed.actions.length > 0) filters.push({ kind: 'in', field: 'action', values: parsed.actions });
   if (parsed.notActions.length > 0) filters.push({ kind: 'notIn', field: 'action', values: parsed.notActions });
+  if (parsed.organizations.length > 0) filters.push({ kind: 'in', field: 'organizationId', values: parsed.organizations });
+  if (parsed.notOrganizations.length > 0) filters.push({ kind: 'notIn', field: 'organizationId', values: parsed.notOrganizations });
   if (parsed.actionPrefixes.length > 0) filters.push({ kind: 'prefix', field: 'action', prefixes: parsed.actionPrefixes });
   if (parsed.actionTypes.length > 0) filters.push({ kind: 'in', field: 'actionType', values: parsed.actionTypes });
   if (parsed.after !== undefined) filters.push({ kind: 'time', op: 'gte', at: parsed.after });
