@@ -436,7 +436,10 @@ export const legacyMutation: fc.Arbitrary<Mutation> = fc.oneof(
 /** Mutations that make an Audit Logs create body invalid. */
 export const auditLogMutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.constantFrom<(string | number)[]>(['organization_id'], ['event'], ['event', 'action'], ['event', 'occurred_at'], ['event', 'actor'], ['event', 'targets'], ['event', 'context'], ['event', 'actor', 'id'], ['event', 'actor', 'type'], ['event', 'context', 'location']).map((p) => ({ path: p, value: undefined, why: `${p.join('.')} missing` })),
-  fc.tuple(fc.constantFrom<(string | number)[]>(['organization_id'], ['event'], ['event', 'action'], ['event', 'actor'], ['event', 'targets'], ['event', 'context'], ['event', 'actor', 'id'], ['event', 'actor', 'name'], ['event', 'context', 'user_agent']), wrongType).map(([p, v]) => ({ path: p, value: v, why: `${p.join('.')} of the wrong type` })),
+  fc.tuple(fc.constantFrom<(string | number)[]>(['organization_id'], ['event'], ['event', 'action'], ['event', 'actor'], ['event', 'targets'], ['event', 'context'], ['event', 'actor', 'id'], ['event', 'actor', 'name'], ['event', 'context', 'user_agent']), wrongType)
+    // An array is the right type for targets (an empty one is valid): those are `bad targets` below.
+    .filter(([p, v]) => !(p[p.length - 1] === 'targets' && Array.isArray(v)))
+    .map(([p, v]) => ({ path: p, value: v, why: `${p.join('.')} of the wrong type` })),
   fc.constantFrom<[(string | number)[], number]>([['organization_id'], 256], [['event', 'actor', 'id'], 256], [['event', 'actor', 'type'], 64], [['event', 'actor', 'name'], 512], [['event', 'context', 'location'], 256], [['event', 'context', 'user_agent'], 1024]).chain(([p, max]) => over(max).map((v) => ({ path: p, value: v, why: `${p.join('.')} over ${max}` }))),
   fc.constantFrom(0, -1, 1.5, 2_147_483_648, '1', true, new Literal('1e400')).map((v) => ({ path: ['event', 'version'], value: v, why: 'bad version' })),
   fc.constantFrom<unknown>({ id: 'x' }, 'targets', 42, null, [null], ['x'], [{ id: 'x' }], [{ id: 'x', type: 5 }], [{ id: '', type: 't' }], Array.from({ length: 51 }, (_, i) => ({ id: `t${i}`, type: 't' }))).map((v) => ({ path: ['event', 'targets'], value: v, why: 'bad targets' })),
