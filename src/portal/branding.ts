@@ -21,10 +21,16 @@ export const MAX_FRAME_ANCESTORS = 20;
 const HEX = /^#[0-9a-fA-F]{6}$/;
 /** An origin as CSP reads it: scheme, host (a leading `*.` allowed), optional port. No path, no quotes. */
 const ORIGIN = /^https:\/\/(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$/;
+/** A wildcard covers the subdomains of a registrable-looking name: `*.example.com`, never `*.com`. */
+const TOO_WIDE = /^https:\/\/\*\.[^.]+(:\d{1,5})?$/;
+/** Plain-http loopback origins, accepted only where Waymark runs in development (WAYMARK_ENV). */
 const LOCAL_ORIGIN = /^http:\/\/(localhost|127\.0\.0\.1)(:\d{1,5})?$/;
 
-/** Validates the settings form; every problem names its field. */
-export function parsePortalSettings(input: { product_name: string; logo_url: string; accent_color: string; frame_ancestors: string }): PortalSettings {
+/** Validates the settings form; every problem names its field. `allowLocal`: loopback http origins (development only). */
+export function parsePortalSettings(
+  input: { product_name: string; logo_url: string; accent_color: string; frame_ancestors: string },
+  options: { allowLocal: boolean } = { allowLocal: false },
+): PortalSettings {
   const problems: Problem[] = [];
   const name = input.product_name.trim();
   if ([...name].length > MAX_PRODUCT_NAME) problems.push({ path: ['product_name'], kind: 'invalid', message: `Product name: at most ${MAX_PRODUCT_NAME} characters` });
@@ -38,8 +44,11 @@ export function parsePortalSettings(input: { product_name: string; logo_url: str
   const accent = input.accent_color.trim();
   if (accent !== '' && !HEX.test(accent)) problems.push({ path: ['accent_color'], kind: 'invalid', message: 'Accent colour: a hex colour such as #3b5bdb' });
   const origins = [...new Set(input.frame_ancestors.split(/[\s,]+/).map((o) => o.trim().toLowerCase().replace(/\/$/, '')).filter((o) => o !== ''))];
-  const bad = origins.filter((o) => !ORIGIN.test(o) && !LOCAL_ORIGIN.test(o));
-  if (bad.length > 0) problems.push({ path: ['frame_ancestors'], kind: 'invalid', message: `Allowed origins: “${bad[0]}” is not an origin such as https://app.example.com (https, no path)` });
+  const bad = origins.filter((o) => !(ORIGIN.test(o) && !TOO_WIDE.test(o)) && !(options.allowLocal && LOCAL_ORIGIN.test(o)));
+  if (bad.length > 0) {
+    const why = TOO_WIDE.test(bad[0]) ? 'a wildcard must name a domain of its own, such as https://*.example.com' : 'not an origin such as https://app.example.com (https, no path)';
+    problems.push({ path: ['frame_ancestors'], kind: 'invalid', message: `Allowed origins: “${bad[0]}” is ${why}` });
+  }
   if (origins.length > MAX_FRAME_ANCESTORS) problems.push({ path: ['frame_ancestors'], kind: 'invalid', message: `Allowed origins: at most ${MAX_FRAME_ANCESTORS}` });
   if (problems.length > 0) throw new AppError('validation_failed', problems.map((p) => p.message).join('; '), { problems });
   return {

@@ -233,6 +233,7 @@ describe('branding and frame-ancestors (team dashboard settings)', () => {
       ['accent_color', 'red;} body{display:none', 'Accent colour'],
       ['frame_ancestors', "https://ok.example 'unsafe-inline'", 'Allowed origins'],
       ['frame_ancestors', 'https://app.example.com/path', 'Allowed origins'],
+      ['frame_ancestors', 'https://*.com', 'a wildcard must name a domain of its own'],
     ]) {
       const res = await postForm(team, '/projects/proj_default/viewer-settings', { product_name: 'Acme', logo_url: '', accent_color: '', frame_ancestors: '', [field]: value });
       expect(res.status).toBe(422);
@@ -240,6 +241,13 @@ describe('branding and frame-ancestors (team dashboard settings)', () => {
     }
     const forged = await postForm(team, '/projects/proj_default/viewer-settings', { _csrf: 'wrong', product_name: 'Evil' });
     expect(forged.status).toBe(403);
+  });
+
+  it('accepts plain-http loopback framers only in development', async () => {
+    const { parsePortalSettings } = await import('../../src/portal/branding');
+    const input = { product_name: '', logo_url: '', accent_color: '', frame_ancestors: 'http://localhost:5173 https://*.acme.example' };
+    expect(parsePortalSettings(input, { allowLocal: true }).frame_ancestors).toEqual(['http://localhost:5173', 'https://*.acme.example']);
+    expect(() => parsePortalSettings(input, { allowLocal: false })).toThrow(/http:\/\/localhost:5173/);
   });
 
   it('applies saved branding and framers to the viewer, escaped', async () => {

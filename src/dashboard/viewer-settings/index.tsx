@@ -4,6 +4,7 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../../context';
 import { AppError } from '../../lib/errors';
+import { isDevelopment } from '../../env';
 import { EMPTY_PORTAL_SETTINGS, MAX_PRODUCT_NAME, parsePortalSettings, type PortalSettings } from '../../portal/branding';
 import { setProjectPortal } from '../../projects/settings';
 import { loadProject, sendSectionPage } from '../projects/section-page';
@@ -72,7 +73,7 @@ viewerSettings.post('/', requireRole('admin'), async (c) => {
   const field = (k: string) => String(form?.get(k) ?? '').slice(0, 8192);
   const input = { product_name: field('product_name'), logo_url: field('logo_url'), accent_color: field('accent_color'), frame_ancestors: field('frame_ancestors') };
   try {
-    const portal = parsePortalSettings(input);
+    const portal = parsePortalSettings(input, { allowLocal: isDevelopment(c.env) });
     await setProjectPortal(c.env.KV, { projectId: ctx.project.id, portal });
     await audit(c, 'settings.updated', [{ id: ctx.project.id, type: 'project', name: ctx.project.name }], { metadata: { customer_viewer: 'branding and framing' } });
   } catch (err) {
