@@ -1,0 +1,96 @@
+// Findings of the hostile review, each as an attack through the real Worker: `next` values that
+// would make an invalid or off-site Location, Organizations API bodies that used to lose data,
+// the 403 naming what a route needs, and dashboard form bodies over the size cap.
+import { env } from 'cloudflare:workers';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createProject } from '../../src/projects/store';
+import { createKey } from '../../src/projects/keys-store';
+import { ORIGIN, call, page, postForm, signIn } from './helpers';
+
+const NOW = Date.now();
+const HOSTILE_NEXT = ['/\u0000', '/a\u0007b', '/\u007f', '//evil.example', '/\\evil.example', '/caf\u00e9'];
+
+describe('next= never makes an invalid or off-site Location (#12)', () => {
+  it('sign-in with a hostile next lands on / and still signs in', async () => {
+    for (const [i, next] of HOSTILE_NEXT.entries()) {
+      const s = await signIn({ client: `198.51.100.${120 + i}`, next });
+      expect(s.response.headers.get('location'), JSON.stringify(next)).toBe('/');
+    }
+  });
+
+  it('the signed-in /login GET and /preferences/time redirect to / for a hostile next', async () => {
+    const s = await signIn({ client: '198.51.100.130' });
+    for (const next of HOSTILE_NEXT) {
+      const login = await page(`/login?next=${encodeURIComponent(next)}`, { headers: { cookie: s.cookie } });
+      expect(login.status, JSON.stringify(next)).toBe(303);
+      expect(login.headers.get('location')).toBe('/');
+      const time = await postForm(s, '/preferences/time', { show: 'utc', next });
+      expect(time.status, JSON.stringify(next)).toBe(303);
+      expect(time.headers.get('location')).toBe('/');
+    }
+    const fine = await postForm(s, '/preferences/time', { show: 'utc', next: '/projects/proj_demo/events?q=a%20b' });
+    expect(fine.headers.get('location')).toBe('/projects/proj_demo/events?q=a%20b');
+  });
+
+  it('the signed-out login page keeps only a safe next in its hidden field', async () => {
+    const html = await (await page('/login?next=%2F%00')).text();
+    expect(html).toMatch(/name="next" value="\/"/);
+  });
+});
+
+describe('Organizations API keeps what it accepts (#15)', () => {
+  let key: string;
+  beforeAll(async () => {
+    const project = await createProject(env.KV, { name: 'Harden orgs', now: NOW });
+    key = (await createKey(env.KV, { projectId: project.id, mode: 'test', name: 'k', now: NOW })).plain;
+  });
+
+  it('keeps a metadata key named __proto__ (create, read back, update)', async () => {
+    const created = await call('POST', '/organizations', { key, rawBody: '{"name":"P","metadata":{"__proto__":"x","constructor":"y"}}', headers: { 'content-type': 'application/json' } });
+    expect(created.status, created.text).toBe(201);
+    expect(created.text).toContain('"__proto__":"x"');
+    expect(Object.entries(created.body.metadata)).toEqual([['__proto__', 'x'], ['constructor', 'y']]);
+    const read = await call('GET', `/organizations/${created.body.id}`, { key });
+    expect(Object.entries(read.body.metadata)).toEqual([['__proto__', 'x'], ['constructor', 'y']]);
+    const updated = await call('PUT', `/organizations/${created.body.id}`, { key, rawBody: '{"metadata":{"__proto__":"z"}}', headers: { 'content-type': 'application/json' } });
+    expect(updated.status, updated.text).toBe(200);
+    expect(Object.entries(updated.body.metadata)).toEqual([['__proto__', 'z']]);
+  });
+
+  it('refuses domains listed twice in different case, naming the entry', async () => {
+    const data = await call('POST', '/organizations', { key, body: { name: 'D', domain_data: [{ domain: 'a.com', state: 'verified' }, { domain: 'A.com', state: 'pending' }] } });
+    expect(data.status, data.text).toBe(422);
+    expect(data.body.errors.map((e: { field: string }) => e.field)).toEqual(['domain_data[1].domain']);
+    const plain = await call('POST', '/organizations', { key, body: { name: 'D', domains: ['b.com', 'B.COM'] } });
+    expect(plain.status, plain.text).toBe(422);
+    expect(plain.body.errors.map((e: { field: string }) => e.field)).toEqual(['domains[1]']);
+  });
+
+  it('refuses domains and domain_data together, on create and on update', async () => {
+    const both = { domains: ['c.com'], domain_data: [{ domain: 'd.com', state: 'pending' }] };
+    const create = await call('POST', '/organizations', { key, body: { name: 'B', ...both } });
+    expect(create.status, create.text).toBe(422);
+    expect(create.body.errors.map((e: { field: string }) => e.field)).toEqual(['domains']);
+    const org = await call('POST', '/organizations', { key, body: { name: 'B', domains: ['c.com'] } });
+    const update = await call('PUT', `/organizations/${org.body.id}`, { key, body: both });
+    expect(update.status, update.text).toBe(422);
+    const after = await call('GET', `/organizations/${org.body.id}`, { key });
+    expect(after.body.domains.map((d: { domain: string }) => d.domain)).toEqual(['c.com']);
+  });
+});
+
+describe('a 403 names what the route needed the scope for (#17)', () => {
+  it('organizations, schemas and events each name their own use', async () => {
+    const project = await createProject(env.KV, { name: 'Harden scopes', now: NOW });
+    const readOnly = (await createKey(env.KV, { projectId: project.id, mode: 'test', name: 'r', now: NOW, scopes: ['read'] })).plain;
+    const org = await call('POST', '/organizations', { key: readOnly, body: { name: 'x' } });
+    expect(org.status).toBe(403);
+    expect(org.body.message).toContain('needed to change organizations');
+    const schema = await call('POST', '/audit_logs/actions/a.b/schemas', { key: readOnly, body: { targets: [{ type: 't' }] } });
+    expect(schema.status).toBe(403);
+    expect(schema.body.message).toContain('needed to change action schemas');
+    const event = await call('POST', '/events', { key: readOnly, body: {} });
+    expect(event.status).toBe(403);
+    expect(event.body.message).toContain('needed to send events');
+  });
+});
