@@ -5,7 +5,7 @@ import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createProject } from '../../src/projects/store';
 import { createKey } from '../../src/projects/keys-store';
-import { ORIGIN, call, page, postForm, signIn } from './helpers';
+import { DEMO_KEY, ORIGIN, call, legacyEvent, page, postForm, signIn } from './helpers';
 
 const NOW = Date.now();
 const HOSTILE_NEXT = ['/\u0000', '/a\u0007b', '/\u007f', '//evil.example', '/\\evil.example', '/caf\u00e9'];
@@ -92,5 +92,39 @@ describe('a 403 names what the route needed the scope for (#17)', () => {
     const event = await call('POST', '/events', { key: readOnly, body: {} });
     expect(event.status).toBe(403);
     expect(event.body.message).toContain('needed to send events');
+  });
+});
+
+describe('the timeline never draws more than 60 bars, with true labels (#7)', () => {
+  const bars = (html: string) => [...html.matchAll(/<title>([^<]*)<\/title>/g)].map((m) => m[1]);
+  beforeAll(async () => {
+    for (let i = 0; i < 3; i++) expect((await call('POST', '/events', { key: DEMO_KEY, body: legacyEvent() })).status).toBe(201);
+  });
+
+  it('From 0001 To 9999 draws at most 60 bars, each labelled start before end within 1970–2200', async () => {
+    const s = await signIn({ client: '198.51.100.140' });
+    const res = await page('/projects/proj_demo/events/timeline?from=0001-01-01T00:00&to=9999-12-31T23:59', { headers: { cookie: s.cookie } });
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    const titles = bars(html);
+    expect(titles.length).toBeGreaterThan(1);
+    expect(titles.length).toBeLessThanOrEqual(60);
+    expect((html.match(/data-bar=/g) ?? []).length).toBe(titles.length);
+    for (const t of titles) {
+      const [from, to] = t.split(':')[0].split(' – ');
+      expect(from < to, t).toBe(true);
+      expect(Number(from.slice(0, 4)), t).toBeGreaterThanOrEqual(1970);
+      expect(Number(to.slice(0, 4)), t).toBeLessThanOrEqual(2205);
+    }
+  });
+
+  it('a range not aligned to its bar width still draws at most 60 bars', async () => {
+    const s = await signIn({ client: '198.51.100.141' });
+    for (const [from, to] of [['2026-01-01T10:01', '2026-01-01T15:01'], ['2026-01-01T11:30', '2026-01-01T12:30'], ['1969-06-01T00:00', '2030-01-01T00:00']]) {
+      const res = await page(`/projects/proj_demo/events/timeline?from=${from}&to=${to}`, { headers: { cookie: s.cookie } });
+      const n = (await res.text()).match(/data-bar=/g)?.length ?? 0;
+      expect(n, `${from}..${to}`).toBeGreaterThan(0);
+      expect(n, `${from}..${to}`).toBeLessThanOrEqual(60);
+    }
   });
 });
