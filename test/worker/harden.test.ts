@@ -128,3 +128,44 @@ describe('the timeline never draws more than 60 bars, with true labels (#7)', ()
     }
   });
 });
+
+describe('dashboard and viewer form bodies are capped at 64 KB (#9)', () => {
+  const form = (bytes: number) => `password=x&next=%2F&pad=${'a'.repeat(bytes)}`;
+  const streamed = (text: string) => {
+    const bytes = new TextEncoder().encode(text);
+    return new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < bytes.length; i += 8192) controller.enqueue(bytes.slice(i, i + 8192));
+        controller.close();
+      },
+    });
+  };
+  const headers = (client: string) => ({ 'content-type': 'application/x-www-form-urlencoded', origin: ORIGIN, 'cf-connecting-ip': client });
+
+  it('an anonymous /login over the cap is a 413 page, declared or streamed, and counts no attempt', async () => {
+    const declared = await page('/login', { method: 'POST', headers: headers('198.51.100.150'), body: form(100_000) });
+    expect(declared.status).toBe(413);
+    expect(await declared.text()).toContain('64 KB');
+    const stream = await page('/login', { method: 'POST', headers: headers('198.51.100.150'), body: streamed(form(200_000)), duplex: 'half' } as RequestInit);
+    expect(stream.status).toBe(413);
+    await stream.text();
+    // Neither was a sign-in attempt: the address can still fail five times before it is throttled.
+    for (let i = 0; i < 5; i++) expect((await page('/login', { method: 'POST', headers: headers('198.51.100.150'), body: form(10) })).status).toBe(401);
+  });
+
+  it('signed-in forms, invites, passkeys and the viewer are capped the same way; a form under the cap goes through', async () => {
+    const s = await signIn({ client: '198.51.100.151' });
+    const big = { cookie: s.cookie, ...headers('198.51.100.151') };
+    for (const path of ['/preferences/time', '/login/passkey', '/invite/whatever', '/projects/proj_demo/viewer-settings', '/viewer/events', '/logout']) {
+      const declared = await page(path, { method: 'POST', headers: big, body: `_csrf=${s.csrf}&${form(70_000)}` });
+      expect(declared.status, path).toBe(413);
+      const stream = await page(path, { method: 'POST', headers: big, body: streamed(`_csrf=${s.csrf}&${form(70_000)}`), duplex: 'half' } as RequestInit);
+      expect(stream.status, `${path} streamed`).toBe(413);
+    }
+    const fits = await page('/preferences/time', { method: 'POST', headers: big, body: streamed(`_csrf=${s.csrf}&show=utc&next=%2Fmembers&pad=${'a'.repeat(60_000)}`), duplex: 'half' } as RequestInit);
+    expect(fits.status).toBe(303);
+    expect(fits.headers.get('location')).toBe('/members');
+    // The session is intact: /logout was refused before it ran.
+    expect((await page('/members', { headers: { cookie: s.cookie } })).status).toBe(200);
+  });
+});
