@@ -200,6 +200,9 @@ export async function singleEventsUnderMiniflare(opts: {
         d1Databases: { DB: '00000000-0000-0000-0000-000000000000' },
         kvNamespaces: { KV: '00000000000000000000000000000000' },
         durableObjects: { COMMITTER: { className: 'Committer', useSQLite: true } },
+        // Every binding checkEnv requires (src/env.ts), as wrangler.toml declares them.
+        r2Buckets: ['EXPORTS'],
+        queueProducers: { EXPORT_JOBS: { queueName: 'waymark-export-jobs' } },
         // The same tiers as wrangler.toml (src/projects/rate-limits.ts).
         ratelimits: Object.fromEntries(
           Object.values(RATE_TIERS).flatMap((t, i) =>

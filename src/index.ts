@@ -22,6 +22,7 @@ import { backfillSearchIndex } from './events/search/backfill';
 import { purgeExpiredEvents } from './organizations/expiry';
 import { continueProjectDeletions } from './projects/delete';
 import { consumeExportJobs, type ExportJob } from './exports/queue';
+import { sweepExports } from './exports/expiry';
 import { backfillLayout } from './events/layout-backfill';
 
 const app = new Hono<AppEnv>();
@@ -123,6 +124,7 @@ export default {
         backfillLayout(db),
         purgeExpiredPortalRecords(db, Date.now()),
         continueProjectDeletions(db, Date.now()),
+        sweepExports(db, env.EXPORTS, Date.now()),
       ]),
     );
   },

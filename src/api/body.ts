@@ -59,10 +59,9 @@ export async function readJsonBody(req: Request, maxBytes: number): Promise<Json
   }
   const ill = illFormedPath(value);
   if (ill) {
-    const field = pathString(ill) || 'body';
-    throw new AppError('validation_failed', 'Validation failed.', {
-      problems: [{ path: ill, kind: 'invalid', message: `${field} must be well-formed Unicode (it holds a lone surrogate)` }],
-    });
+    const field = pathString(ill.path) || 'body';
+    const message = ill.why === 'surrogate' ? `${field} must be well-formed Unicode (it holds a lone surrogate)` : `${field} nests deeper than ${MAX_JSON_DEPTH} levels`;
+    throw new AppError('validation_failed', 'Validation failed.', { problems: [{ path: ill.path, kind: 'invalid', message }] });
   }
   return { value, text };
 }
@@ -71,33 +70,44 @@ export async function readJsonBody(req: Request, maxBytes: number): Promise<Json
 const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 
 /**
- * The path of a key or string that is not well-formed Unicode, or null. Iterative and
- * linear (each node keeps a link to its parent, not a copy of its path): a body may
- * nest as deep as JSON.parse allows.
+ * How deep a body may nest. The deepest valid body nests 8 levels (a batch: events, an item,
+ * its event, targets, a target, its metadata, a value); deeper ones are refused before any
+ * later step (serialising, validating) pays for the depth.
  */
-function illFormedPath(root: unknown): (string | number)[] | null {
+export const MAX_JSON_DEPTH = 32;
+
+/**
+ * The path of a key or string that is not well-formed Unicode, or of a value nested deeper than
+ * MAX_JSON_DEPTH, or null. Iterative and linear (each node keeps a link to its parent, not a copy
+ * of its path): JSON.parse accepts bodies nested millions deep.
+ */
+function illFormedPath(root: unknown): { path: (string | number)[]; why: 'surrogate' | 'depth' } | null {
   interface Node {
     value: unknown;
     key: string | number | null;
     parent: Node | null;
+    depth: number;
   }
   const pathOf = (n: Node | null, last?: string): (string | number)[] => {
     const out: (string | number)[] = last === undefined ? [] : [last];
     for (let at = n; at && at.key !== null; at = at.parent) out.push(at.key);
     return out.reverse();
   };
-  const stack: Node[] = [{ value: root, key: null, parent: null }];
+  const stack: Node[] = [{ value: root, key: null, parent: null, depth: 0 }];
   while (stack.length > 0) {
     const node = stack.pop()!;
-    const { value } = node;
+    const { value, depth } = node;
     if (typeof value === 'string') {
-      if (LONE_SURROGATE.test(value)) return pathOf(node);
-    } else if (Array.isArray(value)) {
-      for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], key: i, parent: node });
+      if (LONE_SURROGATE.test(value)) return { path: pathOf(node), why: 'surrogate' };
     } else if (typeof value === 'object' && value !== null) {
-      for (const [k, v] of Object.entries(value)) {
-        if (LONE_SURROGATE.test(k)) return pathOf(node, k);
-        stack.push({ value: v, key: k, parent: node });
+      if (depth >= MAX_JSON_DEPTH) return { path: pathOf(node), why: 'depth' };
+      if (Array.isArray(value)) {
+        for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], key: i, parent: node, depth: depth + 1 });
+      } else {
+        for (const [k, v] of Object.entries(value)) {
+          if (LONE_SURROGATE.test(k)) return { path: pathOf(node, k), why: 'surrogate' };
+          stack.push({ value: v, key: k, parent: node, depth: depth + 1 });
+        }
       }
     }
   }

@@ -18,8 +18,10 @@ import type { WireShape } from './wire/shape';
 export function registerEventRoutes(app: Hono<AppEnv>, base: string, wire: WireShape): void {
   app.post(base, requireScope('write'), async (c) => {
     const body = await readJsonBody(c.req.raw, MAX_SINGLE_BODY_BYTES);
-    const part = wire.rawPart(body.value);
-    const parsed = wire.parseEvent(body.value, part === body.value ? body.text : JSON.stringify(part), c.var.now);
+    // The stored event is the parsed value written back, never the text as sent: with a key given
+    // twice, JavaScript keeps the last value and SQLite's JSON functions the first, so storing the
+    // text would let filters and the display disagree about the same event.
+    const parsed = wire.parseEvent(body.value, JSON.stringify(wire.rawPart(body.value)), c.var.now);
     if (!parsed.ok) throw validationFailed(parsed.problems);
     if (wire.name === 'audit_logs' && c.var.projectSettings.managedOrganizations) {
       await requireKnownOrganizations(c.var.db, c.var.projectId, [{ organizationId: parsed.event.organizationId, path: ['organization_id'] }]);

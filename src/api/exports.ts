@@ -43,7 +43,7 @@ const ExportBody = z
 
 function problemsOf(error: z.ZodError): Problem[] {
   return error.issues.map((i) => ({
-    path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
+    path: [...i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), ...(i.code === 'unrecognized_keys' ? [i.keys[0]] : [])],
     kind: i.code === 'unrecognized_keys' ? 'unknown_field' : i.code === 'invalid_type' && i.input === undefined ? 'required' : 'invalid',
     message: i.code === 'unrecognized_keys' ? `unknown field${i.keys.length > 1 ? 's' : ''}: ${i.keys.join(', ')}` : i.message,
   }));
@@ -68,7 +68,7 @@ async function exportJson(c: Context<AppEnv>, e: AuditExport) {
 export function registerExportRoutes(app: Hono<AppEnv>): void {
   app.post('/audit_logs/exports', requireScope('read'), async (c) => {
     const body = await readJsonBody(c.req.raw, 64 * 1024);
-    const parsed = ExportBody.safeParse(body.value);
+    const parsed = ExportBody.safeParse(body.value, { reportInput: true });
     if (!parsed.success) throw new AppError('validation_failed', 'Validation failed.', { problems: problemsOf(parsed.error) });
     const b = parsed.data;
     if (c.var.projectSettings.managedOrganizations) {

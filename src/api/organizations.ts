@@ -5,9 +5,9 @@
 //   GET    /organizations/:id                              read
 //   GET    /organizations/external_id/:external_id         read by external id
 //   PUT    /organizations/:id                              update
-//   DELETE /organizations/:id                              delete (the record; its events stay)
+//   DELETE /organizations/:id                              delete (the record; its events stay; read + write scopes)
 //   GET    /organizations/:id/audit_logs_retention         {"retention_period_in_days": N | null}
-//   PUT    /organizations/:id/audit_logs_retention         either body form (see organizations/retention.ts)
+//   PUT    /organizations/:id/audit_logs_retention         either body form (see organizations/retention.ts); read + write scopes
 import type { Context, Hono } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../context';
@@ -24,6 +24,7 @@ import {
   updateOrganization,
   type OrganizationQuery,
 } from '../organizations/store';
+import { recordDashboardEvent, requestContext } from '../team/audit';
 import { requireScope } from './auth';
 import { readJsonBody } from './body';
 import { list, pageQuery, parseQuery, type QueryValues } from './query';
@@ -66,6 +67,21 @@ function retentionJson(r: OrganizationRetention) {
 const listQuery = pageQuery((v) => /^org_[0-9A-HJKMNP-TV-Z]{26}$/i.test(v), 'must be an organization id from this list', {
   domains: list('domains'),
 }) as unknown as z.ZodType<OrganizationQuery, QueryValues>;
+
+/** Records a change made through the API in the Waymark trail, with the API key as actor. */
+async function recordApiChange(c: Context<AppEnv>, action: 'retention.changed' | 'organization.deleted', organizationId: string, metadata: Record<string, string | number>) {
+  await recordDashboardEvent(c.env, {
+    action,
+    actor: { id: c.var.apiKeyId, name: 'API key', type: 'api_key' },
+    targets: [
+      { id: organizationId, type: 'organization' },
+      { id: c.var.projectId, type: 'project' },
+    ],
+    context: requestContext(c.req),
+    metadata,
+    now: c.var.now(),
+  });
+}
 
 /** The organization of this project named in the path, or a 404 (another project's id included). */
 async function existing(c: Context<AppEnv>, id: string): Promise<Organization> {
@@ -113,8 +129,12 @@ export function registerOrganizationRoutes(app: Hono<AppEnv>): void {
     return c.json(organizationJson(org));
   });
 
-  app.delete('/organizations/:id', requireScope('write'), async (c) => {
-    await deleteOrganization(c.var.db, c.var.projectId, organizationIdParam(c.req.param('id')));
+  // Deleting an organization or changing how long its events are kept can erase history:
+  // a write-only (ingest) key cannot, and every change is recorded in the Waymark trail.
+  app.delete('/organizations/:id', requireScope('read'), requireScope('write'), async (c) => {
+    const id = organizationIdParam(c.req.param('id'));
+    await deleteOrganization(c.var.db, c.var.projectId, id);
+    await recordApiChange(c, 'organization.deleted', id, {});
     // No body and no JSON type: the SDKs parse a body only when the type says JSON.
     return c.body(null, 204);
   });
@@ -124,11 +144,13 @@ export function registerOrganizationRoutes(app: Hono<AppEnv>): void {
     return c.json(retentionJson(await getRetention(c.var.db, c.var.projectId, id, c.var.projectSettings.retentionDays)));
   });
 
-  app.put('/organizations/:id/audit_logs_retention', requireScope('write'), async (c) => {
+  app.put('/organizations/:id/audit_logs_retention', requireScope('read'), requireScope('write'), async (c) => {
     const id = await retentionTarget(c);
     const body = await readJsonBody(c.req.raw, MAX_BODY_BYTES);
     const change = parseRetentionBody(body.value);
     const projectDays = c.var.projectSettings.retentionDays;
-    return c.json(retentionJson(await setRetention(c.var.db, { projectId: c.var.projectId, organizationId: id, change, now: c.var.now(), projectDays })));
+    const retention = await setRetention(c.var.db, { projectId: c.var.projectId, organizationId: id, change, now: c.var.now(), projectDays });
+    await recordApiChange(c, 'retention.changed', id, { days: retention.days ?? 'forever', source: retention.source });
+    return c.json(retentionJson(retention));
   });
 }

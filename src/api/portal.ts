@@ -19,10 +19,10 @@ const MAX_BODY_BYTES = 16 * 1024;
 const MAX_RETURN_URL = 2048;
 
 const Body = z.looseObject({
-  intent: z.string({ error: 'intent is required' }),
-  organization: z.string({ error: 'organization is required' }).min(1, 'organization must not be empty').max(MAX_ID, `organization must be at most ${MAX_ID} characters`),
-  return_url: z.string().max(MAX_RETURN_URL).nullish(),
-  success_url: z.string().nullish(),
+  intent: z.string({ error: (i) => (i.input === undefined ? 'intent is required' : 'intent must be a string') }),
+  organization: z.string({ error: (i) => (i.input === undefined ? 'organization is required' : 'organization must be a string') }).min(1, 'organization must not be empty').max(MAX_ID, `organization must be at most ${MAX_ID} characters`),
+  return_url: z.string({ error: 'return_url must be a string' }).max(MAX_RETURN_URL).nullish(),
+  success_url: z.string({ error: 'success_url must be a string' }).nullish(),
 });
 
 function invalid(problems: Problem[]): AppError {
@@ -32,7 +32,7 @@ function invalid(problems: Problem[]): AppError {
 export function registerPortalRoutes(api: Hono<AppEnv>) {
   api.post('/portal/generate_link', requireScope('read'), async (c) => {
     const body = await readJsonBody(c.req.raw, MAX_BODY_BYTES);
-    const parsed = Body.safeParse(body.value);
+    const parsed = Body.safeParse(body.value, { reportInput: true });
     if (!parsed.success) {
       throw invalid(parsed.error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), kind: i.code === 'invalid_type' && i.input === undefined ? 'required' : 'invalid', message: i.message })));
     }

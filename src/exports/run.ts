@@ -41,7 +41,7 @@ function joined(chunks: Uint8Array[], size: number): Uint8Array {
 }
 
 /** The bytes carried over from part n to part n + 1 (R2 parts but the last must all be the same size). */
-const carryKey = (key: string, partNumber: number) => `${key}.carry-${partNumber}`;
+export const carryKey = (key: string, partNumber: number) => `${key}.carry-${partNumber}`;
 
 export async function runExportStep(db: Db, bucket: R2Bucket, projectId: string, id: string, options: StepOptions): Promise<StepResult> {
   const e = await getExport(db, projectId, id);

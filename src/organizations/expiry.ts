@@ -9,7 +9,7 @@ import type { Db } from '../lib/db';
 import { purgeChunk } from '../events/purge';
 import { searchPhase } from '../events/search/index-state';
 import { listProjects, WAYMARK_PROJECT_ID } from '../projects/store';
-import { DAY_MS } from './retention';
+import { DAY_MS, WAYMARK_MIN_RETENTION_DAYS } from './retention';
 
 /** A scheduled run stops starting chunks after this long (Workers: about 30 s for waitUntil work). */
 export const PURGE_RUN_MS = 10_000;
@@ -33,9 +33,6 @@ interface OrgRow {
   retentionDays: number | null;
   legalHold: number | null;
 }
-
-/** The dashboard's own trail (proj_waymark) is never kept for less than a year, whatever its settings say. */
-export const WAYMARK_MIN_RETENTION_DAYS = 365;
 
 /** The organization's retention cutoff (ms), or null when its events are kept (forever, or on hold). */
 export function cutoffOf(row: Pick<OrgRow, 'legalHold' | 'retentionSet' | 'retentionDays'>, projectDays: number | null, now: number, projectId = ''): number | null {

@@ -5,10 +5,25 @@
 import { sql } from 'drizzle-orm';
 import { statement, type Db } from '../lib/db';
 import { AppError } from '../lib/errors';
+import { WAYMARK_PROJECT_ID } from '../projects/store';
 
 /** Waymark takes any whole number of days from 1 up to this (about 100 years). */
 export const MAX_RETENTION_DAYS = 36_500;
 export const DAY_MS = 86_400_000;
+/** The dashboard's own trail (proj_waymark) is never kept for less than a year, whatever its settings say. */
+export const WAYMARK_MIN_RETENTION_DAYS = 365;
+
+/**
+ * Refuses a period that would keep the dashboard's own trail for less than a year (the purge
+ * also never goes below it: organizations/expiry.ts). Other projects: any period.
+ */
+export function checkTrailRetention(projectId: string, days: number | null, field: string): void {
+  if (projectId === WAYMARK_PROJECT_ID && days !== null && days < WAYMARK_MIN_RETENTION_DAYS) {
+    throw new AppError('validation_failed', `The Waymark trail keeps at least ${WAYMARK_MIN_RETENTION_DAYS} days.`, {
+      problems: [{ path: [field], kind: 'invalid', message: `${field} must be at least ${WAYMARK_MIN_RETENTION_DAYS} for the Waymark trail, or empty (forever)` }],
+    });
+  }
+}
 
 /** The SDK's periods (10.14+): `1_MONTH` … `11_MONTHS` (30 days each, as WorkOS's 30), `1_YEAR` … `10_YEARS` (365 each). */
 const PERIOD = /^(?:(1)_MONTH|([2-9]|1[01])_MONTHS|(1)_YEAR|([2-9]|10)_YEARS)$/;
@@ -121,6 +136,7 @@ export async function setRetention(
   input: { projectId: string; organizationId: string; change: RetentionChange; now: number; projectDays?: number | null },
 ): Promise<OrganizationRetention> {
   const { projectId, organizationId, change, now } = input;
+  if (change.kind === 'days') checkTrailRetention(projectId, change.days, 'days');
   const set = change.kind === 'days' ? 1 : 0;
   const days = change.kind === 'days' ? change.days : null;
   const row = await statement(

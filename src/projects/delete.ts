@@ -1,7 +1,9 @@
-// Deleting a project: at once its keys are revoked and it leaves the project list; its
-// events go in bounded chunks (one D1 batch each: the events, their targets and their
-// search-index rows together), as many as a request's budget allows, and the cron
-// finishes what a request did not. Built-in projects cannot be deleted.
+// Deleting a project: at once its keys are revoked, it leaves the project list, its customer
+// viewer links and sessions end and its exports stop being served; its events go in bounded
+// chunks (one D1 batch each: the events, their targets and their search-index rows together),
+// as many as a request's budget allows, and the cron finishes what a request did not, then
+// removes the project's other rows (organizations, usage, purges); export files go with the
+// cron's export sweep (exports/expiry.ts). Built-in projects cannot be deleted.
 import { sql } from 'drizzle-orm';
 import { batch, statement, type Db } from '../lib/db';
 import { AppError } from '../lib/errors';
@@ -27,7 +29,12 @@ export async function startProjectDeletion(
       problems: [{ path: ['confirm'], kind: 'invalid', message: 'type the project name to confirm' }],
     });
   }
-  await db.run(sql`INSERT OR IGNORE INTO project_deletions (project_id, requested_at) VALUES (${project.id}, ${input.now})`);
+  await batch(db, [
+    statement(db, sql`INSERT OR IGNORE INTO project_deletions (project_id, requested_at) VALUES (${project.id}, ${input.now})`),
+    statement(db, sql`DELETE FROM portal_sessions WHERE project_id = ${project.id}`),
+    statement(db, sql`DELETE FROM portal_links WHERE project_id = ${project.id}`),
+    statement(db, sql`UPDATE exports SET state = 'error', error = 'The project was deleted.', updated_at = ${input.now} WHERE project_id = ${project.id}`),
+  ]);
   for (const key of await listKeys(kv, project.id)) {
     if (key.revoked_at === null) await revokeKey(kv, { projectId: project.id, keyId: key.id, now: input.now });
   }
@@ -53,6 +60,13 @@ export async function deleteProjectEvents(db: Db, projectId: string, now: number
         statement(db, sql`DELETE FROM catalog WHERE project_id = ${projectId}`),
         statement(db, sql`DELETE FROM action_schemas WHERE project_id = ${projectId}`),
         statement(db, sql`DELETE FROM idempotency_keys WHERE project_id = ${projectId}`),
+        statement(db, sql`DELETE FROM organization_domains WHERE project_id = ${projectId}`),
+        statement(db, sql`DELETE FROM organization_settings WHERE project_id = ${projectId}`),
+        statement(db, sql`DELETE FROM organizations WHERE project_id = ${projectId}`),
+        statement(db, sql`DELETE FROM purges WHERE project_id = ${projectId}`),
+        statement(db, sql`DELETE FROM usage_daily WHERE project_id = ${projectId}`),
+        statement(db, sql`DELETE FROM usage_failures WHERE project_id = ${projectId}`),
+        statement(db, sql`DELETE FROM usage_keys WHERE project_id = ${projectId}`),
         statement(db, sql`UPDATE project_deletions SET finished_at = ${now} WHERE project_id = ${projectId}`),
       ]);
       return true;

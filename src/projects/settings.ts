@@ -2,7 +2,8 @@
 // them on the API path, remembered by the isolate so no request pays a KV read for them.
 import { AppError } from '../lib/errors';
 import { DEFAULT_RATE_TIER, isRateTier, RATE_TIERS, type RateTier } from './rate-limits';
-import { getProject, saveProject, type Project } from './store';
+import { checkTrailRetention } from '../organizations/retention';
+import { getProject, saveProject, WAYMARK_PROJECT_ID, type Project } from './store';
 
 /** Changes a project's settings (the project record and its listing entry). */
 async function updateProject(kv: KVNamespace, projectId: string, change: Partial<Pick<Project, 'rate_limit' | 'require_schema' | 'portal' | 'managed_organizations' | 'retention_days'>>): Promise<Project> {
@@ -25,7 +26,13 @@ export async function setProjectRateLimit(kv: KVNamespace, input: { projectId: s
 }
 
 /** Turns "every Audit Logs event must match a schema of its action" on or off. */
+/** The dashboard's own trail is written by Waymark itself: settings that would refuse its events are fixed. */
+function refuseForTrail(projectId: string, setting: string): void {
+  if (projectId === WAYMARK_PROJECT_ID) throw new AppError('forbidden', `The Waymark trail's ${setting} is fixed: it would refuse the dashboard's own events.`);
+}
+
 export async function setProjectRequireSchema(kv: KVNamespace, input: { projectId: string; required: boolean }): Promise<Project> {
+  refuseForTrail(input.projectId, '"require a schema" setting');
   return updateProject(kv, input.projectId, { require_schema: input.required });
 }
 
@@ -36,11 +43,13 @@ export async function setProjectPortal(kv: KVNamespace, input: { projectId: stri
 
 /** Turns "events must name an organization created through the API" on or off. */
 export async function setProjectManagedOrganizations(kv: KVNamespace, input: { projectId: string; managed: boolean }): Promise<Project> {
+  refuseForTrail(input.projectId, 'managed organizations setting');
   return updateProject(kv, input.projectId, { managed_organizations: input.managed });
 }
 
 /** Sets the project's default retention in days (null: keep forever); see organizations/retention.ts for the checks. */
 export async function setProjectRetention(kv: KVNamespace, input: { projectId: string; days: number | null }): Promise<Project> {
+  checkTrailRetention(input.projectId, input.days, 'days');
   return updateProject(kv, input.projectId, { retention_days: input.days });
 }
 

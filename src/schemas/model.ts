@@ -3,6 +3,7 @@
 // compiling it into validators happen here; nothing here touches storage.
 import { Validator, type Schema } from '@cfworker/json-schema';
 import { AppError, type Problem } from '../lib/errors';
+import { patternRisk, refRisk } from './safety';
 
 export interface ActionSchemaBody {
   actor?: { metadata: Schema };
@@ -28,7 +29,10 @@ function invalid(problems: Problem[]): AppError {
   return new AppError('validation_failed', `The schema is not valid: ${problems[0].message}.`, { problems });
 }
 
-/** The first `pattern` (or `patternProperties` key) in a schema that is not a valid regular expression, or null. */
+/**
+ * The first `pattern` (or `patternProperties` key) in a schema that is not a valid regular
+ * expression or could take more than linear time to check (schemas/safety.ts), with the reason.
+ */
 function firstBadPattern(node: unknown, depth: number): string | null {
   if (depth > 32 || typeof node !== 'object' || node === null) return null;
   const entries = Array.isArray(node) ? node.map((v, i) => [String(i), v] as const) : Object.entries(node);
@@ -38,8 +42,10 @@ function firstBadPattern(node: unknown, depth: number): string | null {
       try {
         new RegExp(p, 'u');
       } catch {
-        return p;
+        return `a pattern that is not a valid regular expression: ${p}`;
       }
+      const risk = patternRisk(p);
+      if (risk !== null) return `a pattern that could take too long to check, because ${risk}: ${p}`;
     }
     const inner = firstBadPattern(value, depth + 1);
     if (inner !== null) return inner;
@@ -63,7 +69,9 @@ function checkMetadataSchema(value: unknown, path: (string | number)[]): Problem
     }
   }
   const badPattern = firstBadPattern(value, 0);
-  if (badPattern !== null) return [{ path, kind: 'invalid', message: `${where} has a pattern that is not a valid regular expression: ${badPattern}` }];
+  if (badPattern !== null) return [{ path, kind: 'invalid', message: `${where} has ${badPattern}` }];
+  const recursion = refRisk(value);
+  if (recursion !== null) return [{ path, kind: 'invalid', message: `${where} cannot be used: ${recursion}` }];
   try {
     // A schema the validator cannot run (a bad $ref, a bad keyword) fails here, not on the first event.
     new Validator(value as Schema, DRAFT).validate({});
@@ -142,7 +150,15 @@ export function checkEvent(schema: ActionSchemaBody, event: CheckedEvent): Probl
   const problems: Problem[] = [];
   const report = (base: (string | number)[], validator: Validator | undefined, value: unknown) => {
     if (!validator) return;
-    const result = validator.validate(value);
+    let result: ReturnType<Validator['validate']>;
+    try {
+      result = validator.validate(value);
+    } catch (err) {
+      // Schemas stored before schemas/safety.ts existed may still recurse: a 400 that says so, never a 500.
+      const why = err instanceof RangeError ? 'the schema recurses too deeply for this value' : 'the schema could not be evaluated for this value';
+      problems.push({ path: base, kind: 'invalid', message: `${base.join('.')}: ${why}` });
+      return;
+    }
     if (result.valid) return;
     // The innermost errors name the field; the outer ones only say "properties failed".
     const leaf = result.errors.filter((e) => !['properties', 'allOf', 'anyOf', 'oneOf', '$ref'].includes(e.keyword));

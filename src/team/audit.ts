@@ -33,6 +33,7 @@ export const DASHBOARD_ACTIONS = [
   'export.downloaded',
   'settings.updated',
   'retention.changed',
+  'organization.deleted',
   'legal_hold.changed',
   'schema.created',
   'portal_link.generated',

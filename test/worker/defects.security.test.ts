@@ -32,6 +32,27 @@ describe('text that is not well-formed Unicode is refused, not half-stored', () 
   });
 });
 
+describe('a body nested deeper than anything valid is refused before it costs anything', () => {
+  // 100,000 levels: JSON.parse takes it; serialising it item by item used to take seconds (quadratic).
+  const deep = (n: number) => `${'['.repeat(n)}${']'.repeat(n)}`;
+  it.each([
+    ['a batch item\'s metadata', '/audit_logs/events/batch', `{"events":[{"organization_id":"o","event":{"action":"a.b","occurred_at":"2026-11-26T10:00:00Z","actor":{"id":"x","type":"u"},"targets":[],"context":{"location":"1"},"metadata":${deep(100_000)}}}]}`, 'events[0].event.metadata'],
+    ['a legacy event\'s metadata', '/events', `{"group":"g","action":"a.b","action_type":"r","actor_name":"A","actor_id":"a","target_name":"t","target_id":"t","location":"1.1.1.1","occurred_at":"2026-11-26T10:00:00Z","metadata":${deep(100_000)}}`, 'metadata'],
+  ])('%s: a 4xx naming where, and nothing stored', async (_name, path, raw, field) => {
+    const r = await call('POST', path, { rawBody: raw });
+    expect(r.status, r.text).toBeGreaterThanOrEqual(400);
+    expect(r.status).toBeLessThan(500);
+    expect(r.text).toContain(field);
+    expect(r.text).toContain('nests deeper than 32 levels');
+  });
+  it('32 levels of nesting are still read (the limit is far above any valid body)', async () => {
+    const r = await call('POST', '/audit_logs/events', { rawBody: `{"organization_id":"o","event":{"action":"a.b","occurred_at":"2026-11-26T10:00:00Z","actor":{"id":"x","type":"u"},"targets":[],"context":{"location":"1"},"metadata":{"v":${deep(20)}}}}` });
+    // Refused for its shape (metadata values are scalars), not for its depth.
+    expect(r.status).toBe(400);
+    expect(r.text).not.toContain('nests deeper');
+  });
+});
+
 describe('array filters take as many values as documented', () => {
   it('100 values in each of three filters: 200, not a 500', async () => {
     const values = (name: string) => Array.from({ length: 100 }, (_, i) => `${name}=v${i}`).join('&');
@@ -81,5 +102,30 @@ describe('usage counts every request, whatever its path', () => {
     const after = await env.DB.prepare("SELECT endpoint, sum(requests) AS n FROM usage_daily WHERE project_id = 'proj_default' AND status_class = '4xx' AND endpoint NOT LIKE '%/events%' GROUP BY endpoint").all();
     expect(results).toEqual([]);
     expect(after.results).toEqual([{ endpoint: 'GET (unknown path)', n: 5 }]);
+  });
+});
+
+describe('a present field of the wrong type is "invalid", not "required"', () => {
+  it('POST /portal/generate_link', async () => {
+    const r = await call('POST', '/portal/generate_link', { body: { organization: 5, intent: 'audit_logs', return_url: 7 } });
+    expect(r.status).toBe(422);
+    const errors = r.body.errors as { field: string; code: string; message: string }[];
+    expect(errors.find((e) => e.field === 'organization')).toMatchObject({ code: 'invalid', message: 'organization must be a string' });
+    expect(errors.find((e) => e.field === 'return_url')?.code).toBe('invalid');
+    const missing = await call('POST', '/portal/generate_link', { body: { intent: 'audit_logs' } });
+    expect((missing.body.errors as { field: string; code: string }[]).find((e) => e.field === 'organization')?.code).toBe('required');
+  });
+});
+
+describe('a key given twice in an event', () => {
+  it('is read one way everywhere: the detail, the filters and the search agree (the last value, as JSON.parse reads it)', async () => {
+    const raw = '{"group":"dupg","location":"1.1.1.1","action":"doc.read","action_type":"r","actor_name":"Alice","actor_id":"alice","target_name":"Public doc","target_id":"doc_public_dup","target_id":"doc_secret_dup","occurred_at":"2026-11-26T12:00:00Z","location":"6.6.6.6"}';
+    const made = await call('POST', '/events', { rawBody: raw });
+    expect(made.status, made.text).toBe(201);
+    const id = made.body.id as string;
+    expect((await call('GET', `/events/${id}`)).body).toMatchObject({ target_id: 'doc_secret_dup', location: '6.6.6.6' });
+    expect((await call('GET', '/events?target_id=doc_secret_dup')).body.data.map((e: { id: string }) => e.id)).toEqual([id]);
+    expect((await call('GET', '/events?target_id=doc_public_dup')).body.data).toEqual([]);
+    expect((await call('GET', '/audit_logs/events?target_ids=doc_secret_dup')).body.data.map((e: { id: string }) => e.id)).toEqual([id]);
   });
 });

@@ -142,6 +142,18 @@ describe('POST and GET /audit_logs/exports', () => {
     expect(after!.n).toBe(before!.n);
   });
 
+  it('says "invalid" for a field of the wrong type and "required" only for a missing one, naming an unknown field', async () => {
+    const wrong = await call('POST', '/audit_logs/exports', { key, body: body({ organization_id: 5, actions: 'x' }) });
+    expect(wrong.status).toBe(422);
+    const codes = Object.fromEntries((wrong.body.errors as { field: string; code: string }[]).map((e) => [e.field, e.code]));
+    expect(codes).toMatchObject({ organization_id: 'invalid', actions: 'invalid' });
+    const missing = await call('POST', '/audit_logs/exports', { key, body: { range_start: new Date(T0).toISOString(), range_end: new Date(T0 + 1000).toISOString() } });
+    expect((missing.body.errors as { field: string; code: string }[]).find((e) => e.field === 'organization_id')?.code).toBe('required');
+    const unknown = await call('POST', '/audit_logs/exports', { key, rawBody: JSON.stringify(body()).replace(/^\{/, '{"__proto__":1,') });
+    expect(unknown.status).toBe(422);
+    expect(unknown.body.errors).toContainEqual(expect.objectContaining({ field: '__proto__', code: 'unknown_field' }));
+  });
+
   it("another project's export is a 404, and so is an id that is not one", async () => {
     const created = await call('POST', '/audit_logs/exports', { key, body: body() });
     expect((await call('GET', `/audit_logs/exports/${created.body.id}`, { key: otherKey })).status).toBe(404);

@@ -89,7 +89,7 @@ async function expectRejectedCleanly(before: Record<string, number>, r: { status
 
 describe('legacy POST /events', () => {
   it(
-    'a valid event is stored once, its raw JSON byte for byte, and reads back equal; a replay with its key stores nothing',
+    'a valid event is stored once, its raw JSON re-serialised, and reads back equal; a replay with its key stores nothing',
     async () => {
       await fc.assert(
         fc.asyncProperty(legacyCase, fc.boolean(), fc.constantFrom(undefined, 2), fc.nat(3), budgeted(async (c, withKey, space, encoding) => {
@@ -106,7 +106,8 @@ describe('legacy POST /events', () => {
           expect(r.body).toEqual({ success: true, id: expect.stringMatching(/^evt_[0-9A-Z]{26}$/) });
           expect(await eventCount(project.projectId)).toBe(before + 1);
           await expectLegacyReadBack(r.body.id, c);
-          expect(await storedRaw(r.body.id)).toBe(text);
+          // Re-serialised, not byte for byte: a key given twice must read one way everywhere.
+          expect(await storedRaw(r.body.id)).toBe(JSON.stringify(JSON.parse(text)));
           const b = c.body as Record<string, string>;
           await expectFoundByFilters(r.body.id, '/events', [['group', b.group], ['actor_id', b.actor_id], ['occurred_at', c.expected.occurred_at as string]], encoding);
           if (withKey) {

@@ -86,4 +86,42 @@ describe('deleting a project', () => {
     const trail = await env.DB.prepare("SELECT count(*) AS n FROM events WHERE project_id = 'proj_waymark' AND action = 'project.deleted'").first<{ n: number }>();
     expect(trail!.n).toBe(1);
   }, 60_000);
+
+  it('ends its viewer links and sessions at once, stops serving its exports, then removes its organizations, usage and files', async () => {
+    const owner = await signIn({ client: '198.51.100.33' });
+    const pid = await newProject(owner, 'Leftovers');
+    const key = await newKey(owner, pid);
+    expect((await call('POST', '/audit_logs/events', { key, body: auditLogBody({}, 'org_left') })).status).toBe(200);
+    expect((await call('POST', '/organizations', { key, body: { name: 'Left Corp', domain_data: [{ domain: 'left.example', state: 'verified' }] } })).status).toBe(201);
+    const made = await call('POST', '/audit_logs/exports', { key, body: { organization_id: 'org_left', range_start: '2000-01-01T00:00:00Z', range_end: '2100-01-01T00:00:00Z' } });
+    let e = made.body;
+    for (let i = 0; i < 200 && e.state !== 'ready'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      e = (await call('GET', `/audit_logs/exports/${made.body.id}`, { key })).body;
+    }
+    expect(e.state).toBe('ready');
+    const download = new URL(e.url);
+    const linkA = (await call('POST', '/portal/generate_link', { key, body: { organization: 'org_left', intent: 'audit_logs' } })).body.link as string;
+    const linkB = (await call('POST', '/portal/generate_link', { key, body: { organization: 'org_left', intent: 'audit_logs' } })).body.link as string;
+    const opened = await page(new URL(linkA).pathname + new URL(linkA).search, { redirect: 'manual' });
+    expect(opened.status).toBe(303);
+    const viewerCookie = opened.headers.get('set-cookie')!.split(';')[0];
+    expect((await page('/viewer/events', { headers: { cookie: viewerCookie } })).status).toBe(200);
+
+    expect((await postForm(owner, `/projects/${pid}/project/delete`, { confirm: 'Leftovers' })).status).toBe(303);
+    const eventsBefore = await count(pid);
+    expect(eventsBefore).toBe(0);
+    // The open session ends, the unopened link no longer opens, and nothing is written into the deleted project.
+    expect((await page('/viewer/events', { headers: { cookie: viewerCookie } })).status).toBeGreaterThanOrEqual(400);
+    expect((await page(new URL(linkB).pathname + new URL(linkB).search, { redirect: 'manual' })).status).toBeGreaterThanOrEqual(400);
+    expect(await count(pid)).toBe(0);
+    // The signed link of its export stops working at once; the file goes with the cron's sweep.
+    expect((await page(download.pathname + download.search)).status).toBe(404);
+    const rows = async (table: string) => (await env.DB.prepare(`SELECT count(*) AS n FROM ${table} WHERE project_id = ?`).bind(pid).first<{ n: number }>())!.n;
+    for (const table of ['organizations', 'organization_domains', 'usage_daily', 'usage_keys', 'portal_links', 'portal_sessions']) expect(await rows(table), table).toBe(0);
+    const { sweepExports } = await import('../../src/exports/expiry');
+    expect(await sweepExports(drizzle(env.DB), env.EXPORTS, Date.now())).toBeGreaterThanOrEqual(1);
+    expect(await rows('exports')).toBe(0);
+    expect((await env.EXPORTS.list({ prefix: `exports/${pid}/` })).objects).toEqual([]);
+  }, 60_000);
 });

@@ -200,7 +200,8 @@ describe('retention purge', { timeout: 30_000 }, () => {
 
 describe("the dashboard's own trail", () => {
   it('is never purged sooner than a year, whatever retention is set', async () => {
-    const { cutoffOf, WAYMARK_MIN_RETENTION_DAYS } = await import('../../src/organizations/expiry');
+    const { cutoffOf } = await import('../../src/organizations/expiry');
+    const { WAYMARK_MIN_RETENTION_DAYS } = await import('../../src/organizations/retention');
     const now = Date.UTC(2026, 10, 26);
     const day = 86_400_000;
     const row = { legalHold: 0, retentionSet: 1, retentionDays: 30 };

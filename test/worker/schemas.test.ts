@@ -82,11 +82,51 @@ describe('schemas', () => {
     ['metadata that is not an object schema', { targets: [], metadata: { type: 'string' } }, 'metadata.type'],
     ['a pattern no validator can run', { targets: [{ type: 'doc', metadata: { type: 'object', properties: { a: { type: 'string', pattern: '(' } } } }] }, 'targets.0.metadata'],
     ['an unknown field', { targets: [], colour: 'red' }, 'colour'],
+    // Checking time must stay linear in the value: backtracking patterns and recursive $refs are refused.
+    ['a nested repetition (^(a+)+$)', { targets: [], metadata: { type: 'object', properties: { a: { type: 'string', pattern: '^(a+)+$' } } } }, 'metadata'],
+    ['overlapping repetitions (^\\w*\\w*\\w*$)', { targets: [], metadata: { type: 'object', properties: { a: { type: 'string', pattern: '^\\w*\\w*\\w*$' } } } }, 'metadata'],
+    ['a backreference', { targets: [], metadata: { type: 'object', patternProperties: { '^(a)\\1$': { type: 'string' } } } }, 'metadata'],
+    ['a $ref back to itself under if/then', { targets: [], metadata: { type: 'object', if: { required: ['a'] }, then: { $ref: '#' } } }, 'metadata'],
+    ['a $ref back to itself under dependentSchemas', { targets: [{ type: 'doc', metadata: { type: 'object', dependentSchemas: { a: { $ref: '#' } } } }] }, 'targets.0.metadata'],
     ['a target type twice', { targets: [{ type: 'doc' }, { type: 'doc' }] }, 'targets.1.type'],
   ])('refuses a schema with %s: 422 naming the field', async (_name, body, field) => {
     const r = await call('POST', '/audit_logs/actions/doc.bad/schemas', { key, body });
     expect(r.status, r.text).toBe(422);
     expect(JSON.stringify(r.body.errors)).toContain(field.split('.')[0]);
+  });
+
+  it('accepts patterns that check in linear time, and checks events against them', async () => {
+    const body = {
+      targets: [],
+      metadata: {
+        type: 'object',
+        properties: {
+          email: { type: 'string', pattern: '^[a-z]+@[a-z]+\\.[a-z]+$' },
+          plan: { type: 'string', pattern: '^(free|pro|enterprise)$' },
+          ref: { type: 'string', pattern: '^org_[0-9A-Z]{26}$' },
+        },
+      },
+    };
+    expect((await call('POST', '/audit_logs/actions/doc.patterned/schemas', { key, body })).status).toBe(201);
+    const ok = auditLogBody({ action: 'doc.patterned', version: 1, targets: [], metadata: { email: 'ada@example.com', plan: 'pro' } }, 'org_schemas');
+    expect((await call('POST', '/audit_logs/events', { key, body: ok })).status).toBe(200);
+    // The shape that takes a backtracking engine hours with ^(a+)+$: here a plain, fast 400.
+    const bad = auditLogBody({ action: 'doc.patterned', version: 1, targets: [], metadata: { email: `${'a'.repeat(400)}!` } }, 'org_schemas');
+    const r = await call('POST', '/audit_logs/events', { key, body: bad });
+    expect(r.status).toBe(400);
+    expect(JSON.stringify(r.body.errors)).toContain('/metadata/email');
+  });
+
+  it('a recursive schema stored before recursion was refused answers 400 for the events it cannot check, never 500', async () => {
+    const { createSchema } = await import('../../src/schemas/store');
+    const { drizzle } = await import('drizzle-orm/d1');
+    const project = await createProject(env.KV, { name: 'Schemas legacy recursion', now: NOW });
+    const k = (await createKey(env.KV, { projectId: project.id, mode: 'test', name: 'r', now: NOW })).plain;
+    // Written straight to storage, as a schema created by an older Waymark would be.
+    await createSchema(drizzle(env.DB), { projectId: project.id, action: 'doc.recursive', now: NOW, body: { targets: [], metadata: { type: 'object', if: { required: ['a'] }, then: { $ref: '#' } } } });
+    const r = await call('POST', '/audit_logs/events', { key: k, body: auditLogBody({ action: 'doc.recursive', version: 1, targets: [], metadata: { a: 'b' } }, 'org_schemas') });
+    expect(r.status, r.text).toBe(400);
+    expect(JSON.stringify(r.body.errors)).toContain('metadata');
   });
 
   it('refuses an action name that is not one, a schema over 32 KB, and a key without the scope', async () => {

@@ -315,7 +315,14 @@ describe('exports in the Waymark trail', () => {
     const url = new URL(e.url);
     const file = await page(url.pathname + url.search, { headers: { 'user-agent': 'Downloader/1' } });
     expect(file.status).toBe(200);
-    await file.arrayBuffer();
+    const bytes = (await file.arrayBuffer()).byteLength;
+    // The same link again, and a HEAD: served, not recorded again (a shared link cannot flood the trail).
+    const again = await page(url.pathname + url.search);
+    expect(again.status).toBe(200);
+    await again.arrayBuffer();
+    const head = await page(url.pathname + url.search, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-length')).toBe(String(bytes));
     const ids = await env.DB.prepare("SELECT id FROM events WHERE project_id = 'proj_waymark' AND action LIKE 'export.%' ORDER BY seq").all<{ id: string }>();
     const trail = (await Promise.all(ids.results.map((r) => getEvent(drizzle(env.DB), 'proj_waymark', r.id)))).filter((e) => e!.actor.type !== 'member');
     expect(trail.map((e) => [e!.action, e!.actor.type])).toEqual([
@@ -324,5 +331,16 @@ describe('exports in the Waymark trail', () => {
     ]);
     expect(trail[1]!.actor.id).toBe(created.body.id);
     expect(trail[1]!.context.userAgent).toBe('Downloader/1');
+    // A fresh link is a new download to record; past the limit an export is a 429 for a while.
+    const fresh = new URL((await call('GET', `/audit_logs/exports/${created.body.id}`)).body.url);
+    let statuses: number[] = [];
+    // 21 requests in well under 10 s: whatever the wall-clock windows of the local limiter, one holds 11.
+    for (let i = 0; i < 21; i++) {
+      const r = await page(fresh.pathname + fresh.search);
+      await r.arrayBuffer();
+      statuses.push(r.status);
+    }
+    statuses = [...new Set(statuses)];
+    expect(statuses).toContain(429);
   }, SLOW_MS);
 });
