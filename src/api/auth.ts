@@ -37,9 +37,13 @@ export const requireApiKey = createMiddleware<AppEnv>(async (c, next) => {
 });
 
 /** What a scope is needed for on a route, named from the route's own family so the 403 says what was refused. */
-function scopeUse(scope: KeyScope, path: string): string {
+function scopeUse(scope: KeyScope, path: string, method: string): string {
   const verb = scope === 'write' ? 'change' : 'read';
-  if (path.startsWith('/organizations')) return `${verb} organizations`;
+  if (path.startsWith('/organizations')) {
+    // Deleting an organization or changing its retention erases history: it needs both scopes.
+    if (scope === 'read' && method !== 'GET') return 'delete an organization or change its retention (they need both read and write)';
+    return `${verb} organizations`;
+  }
   if (path.startsWith('/audit_logs/exports')) return 'export events';
   if (path.startsWith('/audit_logs/actions')) return `${verb} action schemas`;
   if (path.startsWith('/portal')) return 'generate viewer links';
@@ -52,7 +56,7 @@ export const requireScope = (scope: KeyScope) =>
     if (!c.var.apiKeyScopes.includes(scope)) {
       throw new AppError(
         'forbidden',
-        `Forbidden: this key lacks the ${scope} scope, which is needed to ${scopeUse(scope, c.req.path)}. Its scopes: ${c.var.apiKeyScopes.join(', ')}.`,
+        `Forbidden: this key lacks the ${scope} scope, which is needed to ${scopeUse(scope, c.req.path, c.req.method)}. Its scopes: ${c.var.apiKeyScopes.join(', ')}.`,
       );
     }
     await next();

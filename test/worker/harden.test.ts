@@ -89,6 +89,12 @@ describe('a 403 names what the route needed the scope for (#17)', () => {
     const schema = await call('POST', '/audit_logs/actions/a.b/schemas', { key: readOnly, body: { targets: [{ type: 't' }] } });
     expect(schema.status).toBe(403);
     expect(schema.body.message).toContain('needed to change action schemas');
+    const writeOnly = (await createKey(env.KV, { projectId: project.id, mode: 'test', name: 'w', now: NOW, scopes: ['write'] })).plain;
+    const made = await call('POST', '/organizations', { key: writeOnly, body: { name: 'y' } });
+    expect(made.status, made.text).toBe(201);
+    const del = await call('DELETE', `/organizations/${made.body.id}`, { key: writeOnly });
+    expect(del.status).toBe(403);
+    expect(del.body.message).toContain('needed to delete an organization or change its retention');
     const event = await call('POST', '/events', { key: readOnly, body: {} });
     expect(event.status).toBe(403);
     expect(event.body.message).toContain('needed to send events');
