@@ -14,7 +14,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { migrateLocal, ROOT, startWorker, freePort } from '../scripts/lib/local-worker.ts';
+import { migrateLocal, ROOT, startWorker, freePort, portIsFree } from '../scripts/lib/local-worker.ts';
 import { singleEventsReport, singleEventsUnderDev, singleEventsUnderMiniflare, type SingleRow } from './ingest.ts';
 
 const { values: args } = parseArgs({
@@ -399,6 +399,8 @@ try {
   }
   // The cost of usage counting on ingest: the same single-event load with counting off.
   await worker.stop();
+  // The same port (requests go to `base`): wait until the stopped server has let go of it.
+  for (let i = 0; i < 80 && !(await portIsFree(port)); i++) await new Promise((r) => setTimeout(r, 250));
   const plain = await startWorker({ port, persistTo, vars: { ...KEYS, USAGE_COUNTING: 'off' }, quiet: true });
   try {
     for (let i = 0; i < 50; i++) await fetch(`${plain.url}/healthz`);

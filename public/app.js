@@ -38,6 +38,20 @@ document.addEventListener('click', async (event) => {
     // A page rendered before the zone was known shows UTC: render it again once, in the zone.
     if (!current && document.querySelector('[data-testid=time-zone]')) location.reload();
   }
+  // The customer viewer may be inside another site's iframe, where the Lax wm_tz is neither
+  // sent nor stored: the same zone again in wm_viewer_tz, with the viewer session cookie's
+  // attributes (Path=/viewer; SameSite=None; Secure; Partitioned). Browsers store Secure
+  // cookies on https and on http://localhost or 127.0.0.1 only; elsewhere the viewer shows UTC.
+  if (document.body?.classList.contains('viewer')) {
+    const value = `wm_viewer_tz=${encodeURIComponent(zone)}`;
+    const mine = document.cookie.split('; ').find((c) => c.startsWith('wm_viewer_tz='));
+    if (mine !== value) {
+      document.cookie = `${value}; Path=/viewer; Max-Age=31536000; SameSite=None; Secure; Partitioned`;
+      // Rendered before any zone was known (a first visit, or a frame): once more, in the zone.
+      const stored = document.cookie.split('; ').includes(value);
+      if (!current && !mine && stored && zone !== 'UTC') location.reload();
+    }
+  }
 })();
 
 // Relative hints ("3 minutes ago") stay current while a page stays open.

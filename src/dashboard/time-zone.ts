@@ -7,6 +7,8 @@ import type { AppEnv } from '../context';
 
 export const ZONE_COOKIE = 'wm_tz';
 export const TIME_MODE_COOKIE = 'wm_time';
+/** The customer viewer's copy of ZONE_COOKIE (path /viewer, SameSite=None: it reaches a cross-site iframe; app.js sets it). */
+export const VIEWER_ZONE_COOKIE = 'wm_viewer_tz';
 
 export interface ViewerZone {
   /** An IANA zone name (`Europe/Paris`) or `UTC`. */
@@ -38,7 +40,7 @@ export function isTimeZone(name: string): boolean {
 }
 
 export function viewerZone(c: Context<AppEnv>): ViewerZone {
-  const raw = getCookie(c, ZONE_COOKIE);
+  const raw = getCookie(c, VIEWER_ZONE_COOKIE) ?? getCookie(c, ZONE_COOKIE);
   const browserZone = raw && isTimeZone(raw) ? raw : null;
   const utcChosen = getCookie(c, TIME_MODE_COOKIE) === 'utc';
   return { zone: utcChosen || !browserZone ? 'UTC' : browserZone, utcChosen, browserZone };

@@ -30,6 +30,8 @@ export interface AuditExport {
   error: string | null;
   createdAt: number;
   updatedAt: number;
+  /** The customer viewer session that created it (`vs_...`); null for the team's and the API's exports. */
+  viewerSessionId: string | null;
 }
 
 /** The R2 key of an export's file. */

@@ -1,7 +1,7 @@
 // Export records in D1. Every read is by (project, id) or the project's newest: an id of
 // another project is simply not found.
 import { sql } from 'drizzle-orm';
-import type { Db } from '../lib/db';
+import { statement, type Db } from '../lib/db';
 import { newId } from '../lib/ids';
 import type { AuditExport, ExportFormat, ExportQuery, ExportState, UploadedPart } from './model';
 
@@ -19,6 +19,7 @@ interface Row {
   error: string | null;
   created_at: number;
   updated_at: number;
+  viewer_session_id: string | null;
 }
 
 const fromRow = (r: Row): AuditExport => ({
@@ -35,16 +36,50 @@ const fromRow = (r: Row): AuditExport => ({
   error: r.error,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
+  viewerSessionId: r.viewer_session_id,
 });
 
-export async function createExport(
-  db: Db,
-  input: { projectId: string; organizationId: string | null; format: ExportFormat; query: ExportQuery; now: number },
-): Promise<AuditExport> {
+export interface NewExport {
+  projectId: string;
+  organizationId: string | null;
+  format: ExportFormat;
+  query: ExportQuery;
+  now: number;
+  /** The customer viewer's session that asked for it (portal/viewer), else absent. */
+  viewerSessionId?: string | null;
+}
+
+/** A new export record (pending, nothing written yet) and the statement that stores it, for a batch with other writes. */
+export function planExport(db: Db, input: NewExport): { record: AuditExport; insert: D1PreparedStatement } {
   const id = newId('export', input.now);
-  const [row] = await db.all<Row>(sql`INSERT INTO exports (id, project_id, organization_id, format, query, created_at, updated_at)
-    VALUES (${id}, ${input.projectId}, ${input.organizationId}, ${input.format}, ${JSON.stringify(input.query)}, ${input.now}, ${input.now}) RETURNING *`);
-  return fromRow(row);
+  const record: AuditExport = {
+    id,
+    projectId: input.projectId,
+    organizationId: input.organizationId,
+    state: 'pending',
+    format: input.format,
+    query: input.query,
+    rowsWritten: 0,
+    uploadId: null,
+    parts: [],
+    cursor: null,
+    error: null,
+    createdAt: input.now,
+    updatedAt: input.now,
+    viewerSessionId: input.viewerSessionId ?? null,
+  };
+  const insert = statement(
+    db,
+    sql`INSERT INTO exports (id, project_id, organization_id, format, query, created_at, updated_at, viewer_session_id)
+    VALUES (${id}, ${input.projectId}, ${input.organizationId}, ${input.format}, ${JSON.stringify(input.query)}, ${input.now}, ${input.now}, ${record.viewerSessionId})`,
+  );
+  return { record, insert };
+}
+
+export async function createExport(db: Db, input: NewExport): Promise<AuditExport> {
+  const { record, insert } = planExport(db, input);
+  await insert.run();
+  return record;
 }
 
 export async function getExport(db: Db, projectId: string, id: string): Promise<AuditExport | null> {
@@ -56,6 +91,23 @@ export async function getExport(db: Db, projectId: string, id: string): Promise<
 export async function recentExports(db: Db, projectId: string, limit = 10): Promise<AuditExport[]> {
   const rows = await db.all<Row>(sql`SELECT * FROM exports WHERE project_id = ${projectId} ORDER BY created_at DESC LIMIT ${limit}`);
   return rows.map(fromRow);
+}
+
+/**
+ * The customer viewer's exports of one organization (made from any viewer session of it), newest
+ * first; never the team's or the API's. The partial index exports_viewer serves it.
+ */
+export async function viewerExports(db: Db, projectId: string, organizationId: string, limit = 10): Promise<AuditExport[]> {
+  const rows = await db.all<Row>(sql`SELECT * FROM exports
+    WHERE project_id = ${projectId} AND organization_id = ${organizationId} AND viewer_session_id IS NOT NULL
+    ORDER BY created_at DESC LIMIT ${limit}`);
+  return rows.map(fromRow);
+}
+
+/** One of the viewer's exports of that organization, or null (another organization's, the team's, another project's). */
+export async function getViewerExport(db: Db, projectId: string, organizationId: string, id: string): Promise<AuditExport | null> {
+  const e = await getExport(db, projectId, id);
+  return e && e.organizationId === organizationId && e.viewerSessionId !== null ? e : null;
 }
 
 /** A part is uploaded: remember it, where the next one starts, and the rows written so far. */

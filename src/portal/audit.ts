@@ -25,7 +25,13 @@ export interface Reader {
 }
 
 /** One audited read as a new event of the reader's organization. */
-export function readEvent(reader: Reader, action: ViewerAction, now: number, target?: { id: string; type: string; name?: string }): NewEvent {
+export function readEvent(
+  reader: Reader,
+  action: ViewerAction,
+  now: number,
+  target?: { id: string; type: string; name?: string },
+  metadata: Record<string, string> = {},
+): NewEvent {
   const actor = { id: reader.sessionId, type: VIEWER_ACTOR_TYPE, name: `Audit log viewer (${reader.linkId})`, metadata: { link_id: reader.linkId } };
   const targets = [target ?? { id: reader.organizationId, type: 'audit_log', name: 'Audit log' }].map((t) => ({
     id: t.id,
@@ -40,6 +46,7 @@ export function readEvent(reader: Reader, action: ViewerAction, now: number, tar
     actor: { id: actor.id, type: actor.type, name: actor.name, metadata: actor.metadata },
     targets: targets.map((t) => ({ id: t.id, type: t.type, ...(t.name ? { name: t.name } : {}) })),
     context: { location: context.location, ...(context.userAgent ? { user_agent: context.userAgent } : {}) },
+    ...(Object.keys(metadata).length > 0 ? { metadata } : {}),
   };
   return {
     organizationId: reader.organizationId,
@@ -50,7 +57,7 @@ export function readEvent(reader: Reader, action: ViewerAction, now: number, tar
     actor: { ...actor, email: null },
     targets,
     context,
-    metadata: {},
+    metadata,
     source: 'audit_logs',
     raw: JSON.stringify(raw),
   };

@@ -20,6 +20,13 @@ import { portalSecret } from './secret';
 export type { ViewerSession } from './model';
 
 export const VIEWER_COOKIE = 'wm_viewer';
+/**
+ * Plain-http loopback only (local runs): the same session again as SameSite=None; Secure;
+ * Partitioned, the attributes VIEWER_COOKIE has on HTTPS, so a cross-site iframe works
+ * locally in browsers that treat http://127.0.0.1 and http://localhost as secure (Chromium,
+ * Firefox). Browsers that refuse Secure cookies on http keep the Lax one (top-level only).
+ */
+export const VIEWER_FRAME_COOKIE = 'wm_viewer_frame';
 export const VIEWER_PATH = '/viewer';
 /** How long a viewer session lasts from the moment its link is opened. */
 export const SESSION_TTL_MS = 60 * 60 * 1000;
@@ -50,7 +57,7 @@ export function readerOf(c: Context<AppEnv>, s: ViewerSession): Reader {
 export async function startViewerSession(c: Context<AppEnv>, grant: LinkGrant): Promise<ViewerSession> {
   const db: Db = c.var.db;
   const now = c.var.now();
-  const secret = randomBase62(SECRET_CHARS);
+  const value = randomBase62(SECRET_CHARS);
   const session: ViewerSession = {
     id: newId('viewerSession', now),
     linkId: grant.linkId,
@@ -70,29 +77,42 @@ export async function startViewerSession(c: Context<AppEnv>, grant: LinkGrant): 
     statement(
       db,
       sql`INSERT INTO portal_sessions (secret_hash, id, link_id, project_id, organization_id, return_url, created_at, expires_at)
-        VALUES (${await sha256Hex(secret)}, ${session.id}, ${session.linkId}, ${session.projectId}, ${session.organizationId}, ${session.returnUrl}, ${now}, ${session.expiresAt})`,
+        VALUES (${await sha256Hex(value)}, ${session.id}, ${session.linkId}, ${session.projectId}, ${session.organizationId}, ${session.returnUrl}, ${now}, ${session.expiresAt})`,
     ),
     ...writeStatements(db, plan),
   ]);
   // Inside an iframe on another site the cookie is third-party: SameSite=None; Secure, and
   // Partitioned (CHIPS) so browsers that block third-party cookies keep it per embedding site.
-  // Plain-http localhost cannot set Secure cookies: Lax there.
-  const local = isLocalHttp(c);
-  await setSignedCookie(c, VIEWER_COOKIE, secret, portalSecret(c.env), {
-    httpOnly: true,
-    path: VIEWER_PATH,
-    maxAge: Math.floor(SESSION_TTL_MS / 1000),
-    ...(local ? { sameSite: 'Lax' as const, secure: false } : { sameSite: 'None' as const, secure: true, partitioned: true }),
-  });
+  // Plain-http loopback: a Lax cookie every browser keeps, plus VIEWER_FRAME_COOKIE for frames.
+  const secret = portalSecret(c.env);
+  const common = { httpOnly: true, path: VIEWER_PATH, maxAge: Math.floor(SESSION_TTL_MS / 1000) };
+  const embeddable = { sameSite: 'None' as const, secure: true, partitioned: true };
+  if (isLocalHttp(c)) {
+    await setSignedCookie(c, VIEWER_COOKIE, value, secret, { ...common, sameSite: 'Lax', secure: false });
+    await setSignedCookie(c, VIEWER_FRAME_COOKIE, value, secret, { ...common, ...embeddable });
+  } else await setSignedCookie(c, VIEWER_COOKIE, value, secret, { ...common, ...embeddable });
   return session;
 }
 
-/** The request's viewer session, or null (no cookie, a bad signature, unknown or expired). */
+/**
+ * The request's viewer session, or null (no cookie, a bad signature, unknown or expired). On
+ * loopback http a request may carry both cookies, possibly of different sessions (the Lax one
+ * of an old top-level visit, the frame one of a newer frame): the first that opens a live session
+ * wins, so a stale one never hides a live one (one more read, only then).
+ */
 export async function readViewerSession(c: Context<AppEnv>): Promise<ViewerSession | null> {
-  const raw = getCookie(c, VIEWER_COOKIE);
-  if (!raw || raw.length > MAX_COOKIE_LENGTH) return null;
-  const secret = await getSignedCookie(c, portalSecret(c.env), VIEWER_COOKIE);
-  if (!secret || !/^[A-Za-z0-9]{32}$/.test(secret)) return null;
+  for (const name of [VIEWER_COOKIE, VIEWER_FRAME_COOKIE]) {
+    const raw = getCookie(c, name);
+    if (!raw || raw.length > MAX_COOKIE_LENGTH) continue;
+    const secret = await getSignedCookie(c, portalSecret(c.env), name);
+    if (!secret || !/^[A-Za-z0-9]{32}$/.test(secret)) continue;
+    const session = await sessionOf(c, secret);
+    if (session) return session;
+  }
+  return null;
+}
+
+async function sessionOf(c: Context<AppEnv>, secret: string): Promise<ViewerSession | null> {
   const row = await c.var.db.get<
     { id: string; link_id: string; project_id: string; organization_id: string; return_url: string | null; expires_at: number } | undefined
   >(sql`SELECT id, link_id, project_id, organization_id, return_url, expires_at FROM portal_sessions WHERE secret_hash = ${await sha256Hex(secret)}`);
@@ -109,6 +129,7 @@ export async function readViewerSession(c: Context<AppEnv>): Promise<ViewerSessi
 
 export function endViewerSession(c: Context<AppEnv>): void {
   deleteCookie(c, VIEWER_COOKIE, { path: VIEWER_PATH, secure: !isLocalHttp(c) });
+  if (isLocalHttp(c)) deleteCookie(c, VIEWER_FRAME_COOKIE, { path: VIEWER_PATH, secure: true, partitioned: true, sameSite: 'None' });
 }
 
 /** The 401 for a request without a usable session. */

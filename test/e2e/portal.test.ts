@@ -2,6 +2,7 @@
 // headless Chromium opens it and sees only that organization's events; live search,
 // filters and the detail work there. Screenshots under test/artifacts/portal-*.png.
 import { mkdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { WorkOS as WorkOS11 } from '@workos-inc/node';
 import { WorkOS as WorkOS7 } from 'workos-node-7';
@@ -22,6 +23,26 @@ const sdk11 = new WorkOS11(KEY, { apiHostname: url.hostname, port: Number(url.po
 const sdk7 = new WorkOS7(KEY, { apiHostname: url.hostname, port: Number(url.port), https: false });
 
 let browser: Browser;
+
+/** RFC 4180 rows (quoted cells may hold commas, quotes and line breaks). */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') (cell += '"'), i++;
+      else if (ch === '"') quoted = false;
+      else cell += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') row.push(cell), (cell = '');
+    else if (ch === '\r' && text[i + 1] === '\n') row.push(cell), rows.push(row), (row = []), (cell = ''), i++;
+    else cell += ch;
+  }
+  return rows;
+}
 
 async function shot(p: Page, name: string) {
   await p.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
@@ -96,6 +117,40 @@ describe('the viewer through a real SDK link', () => {
     expect(res?.status()).toBe(401);
     expect(await second.locator('body').innerText()).toContain('already been used');
     await shot(second, 'portal-link-reused');
+    await context.close();
+  });
+
+  it('Export in the viewer: the file holds exactly that organization’s events (none of another)', async () => {
+    const { link } = await sdk11.adminPortal.generateLink({ intent: 'audit_logs' as never, organization: ORG_A });
+    const context = await browser.newContext({ acceptDownloads: true });
+    const page = await context.newPage();
+    await page.goto(link);
+    await page.getByTestId('events-table').waitFor();
+    await page.getByTestId('export-format').selectOption('csv');
+    await page.getByTestId('export').click();
+    await page.waitForURL(/\/viewer\/exports$/);
+    expect(await page.getByTestId('export-list').innerText()).toMatch(/Running…|Ready/);
+    await shot(page, 'portal-export-running');
+    // The list refreshes itself until the file is ready.
+    await page.getByTestId('export-download').first().waitFor({ timeout: 30_000 });
+    await shot(page, 'portal-exports');
+    const row = page.locator('[data-testid=exports-table] tbody tr').first();
+    expect(await row.innerText()).toContain(`organization ${ORG_A}`);
+    const [download] = await Promise.all([page.waitForEvent('download'), row.getByTestId('export-download').click()]);
+    const text = await readFile((await download.path())!, 'utf8');
+    const [header, ...rows] = parseCsv(text);
+    const ids = rows.map((r) => r[header.indexOf('id')]);
+    // Every event of A (its own, and the viewer's audited reads up to the export), each once; none of B.
+    const listed = await fetch(`${BASE}/audit_logs/events?organization_id=${ORG_A}&limit=100`, { headers: { authorization: `Bearer ${KEY}` } });
+    const aIds: string[] = ((await listed.json()) as { data: { id: string }[] }).data.map((e: { id: string }) => e.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect([...ids].sort()).toEqual([...aIds].sort());
+    expect(rows.every((r) => r[header.indexOf('organization_id')] === ORG_A)).toBe(true);
+    expect(text).not.toContain(ORG_B);
+    expect(text).not.toContain('Bob Otherorg');
+    // The export is in A's own trail.
+    const exported = await fetch(`${BASE}/audit_logs/events?organization_id=${ORG_A}&actions=audit_log.exported`, { headers: { authorization: `Bearer ${KEY}` } });
+    expect(((await exported.json()) as { data: unknown[] }).data).toHaveLength(1);
     await context.close();
   });
 

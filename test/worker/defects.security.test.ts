@@ -129,3 +129,19 @@ describe('a key given twice in an event', () => {
     expect((await call('GET', '/audit_logs/events?target_ids=doc_secret_dup')).body.data.map((e: { id: string }) => e.id)).toEqual([id]);
   });
 });
+
+describe('org: in the search language means that organization exactly', () => {
+  it('ids that fold to the same words stay apart; org:word* still searches the words', async () => {
+    const orgs = ['acme_corp_q', 'acme-corp-q', 'AcmeCorpQ', 'ACME.CORP.Q'];
+    for (const org of orgs) {
+      expect((await call('POST', '/audit_logs/events', { body: auditLogBody({ action: 'doc.read' }, org) })).status).toBe(200);
+    }
+    const ids = async (search: string) =>
+      ((await call('GET', `/audit_logs/events?search=${encodeURIComponent(search)}&limit=100`)).body.data as { organization_id: string }[]).map((e) => e.organization_id);
+    expect(await ids('org:acme_corp_q')).toEqual(['acme_corp_q']);
+    expect(await ids('organization:ACME.CORP.Q')).toEqual(['ACME.CORP.Q']);
+    expect(new Set(await ids('-org:acme_corp_q doc.read')).has('acme_corp_q')).toBe(false);
+    // A word prefix of the id is still a way to search: every id with a word that starts so.
+    expect(new Set(await ids('org:acme*'))).toEqual(new Set(orgs));
+  });
+});

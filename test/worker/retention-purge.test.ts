@@ -8,7 +8,7 @@ import { drizzle } from 'drizzle-orm/d1';
 import { beforeAll, describe, expect, it } from 'vitest';
 import worker from '../../src/index';
 import { purgeChunk } from '../../src/events/purge';
-import { PRIMARY_COLUMNS, projectTag } from '../../src/events/search/fts';
+import { isStemKey, PRIMARY_COLUMNS, projectTag } from '../../src/events/search/fts';
 import type { Db } from '../../src/lib/db';
 import { purgeExpiredEvents } from '../../src/organizations/expiry';
 import { lastPurges, setLegalHold } from '../../src/organizations/retention';
@@ -72,7 +72,9 @@ async function assertConsistent() {
   const tag = projectTag(projectId);
   const words = await env.DB.prepare("SELECT term FROM search_vocab WHERE substr(term, 2, ?) = ?").bind(tag.length + 1, `${tag}_`).all<{ term: string }>();
   expect(words.results.length).toBeGreaterThan(10);
-  for (const { term } of words.results) {
+  // Identifier stems (`i`) stay: other identifiers may share them (fts.ts identifierStem);
+  // a stem left with no identifier only adds a prefix term that matches nothing.
+  for (const { term } of words.results.filter((w) => !isStemKey(w.term))) {
     const cols = term[0] === 'p' ? PRIMARY_COLUMNS : 'meta';
     const hit = await env.DB.prepare('SELECT rowid FROM search_fts WHERE search_fts MATCH ? LIMIT 1').bind(`${cols} : "${term.slice(1)}"`).first();
     expect(hit, `vocabulary word ${term} with no event`).not.toBeNull();

@@ -136,3 +136,100 @@ describe('prefix expansion', () => {
     expect(await all({ projectId: P, search: 'zebx', order: 'desc' }, 50)).toEqual(metaOnly);
   });
 });
+
+describe('identifiers in the vocabulary: stems only, prefixes still exact', () => {
+  const P = 'proj_default';
+  // Unique identifier-like words (≥ 5 characters with a digit) in names and metadata, short
+  // numbered words that stay whole terms, and a word without digits.
+  const code = (i: number) => `vk${i % 3}${(i * 7919 + 104729).toString(36)}`;
+  const COUNT = 30;
+  beforeAll(async () => {
+    await batch(
+      DEFAULT_KEY,
+      Array.from({ length: COUNT }, (_, i) =>
+        body('org_ident', 400 + i, i % 5 === 0 ? 'Vole vkx' : `Vole ${code(i)} v${i % 4}`, { trace: `trx${(i * 31337).toString(16)}ff`, ticket: `tk${i % 2}` }),
+      ),
+    );
+  });
+
+  it('keeps no identifier in the vocabulary, only its stem', async () => {
+    const tag = 'projdefault';
+    const rows = await env.DB.prepare('SELECT term FROM search_vocab WHERE substr(term, 2, ?) = ?').bind(tag.length + 3, `${tag}_vk`).all<{ term: string }>();
+    // Before: one `p` term per distinct code. Now: the stems `vk0`, `vk1`, `vk2`, and the whole word `vkx`.
+    expect(rows.results.map((r) => r.term).sort()).toEqual([`i${tag}_vk0`, `i${tag}_vk1`, `i${tag}_vk2`, `p${tag}_vkx`]);
+    const trace = await env.DB.prepare('SELECT term FROM search_vocab WHERE substr(term, 2) LIKE ?').bind(`${tag}_trx%`).all<{ term: string }>();
+    expect(trace.results.map((r) => r.term).every((t) => t[0] === 'i')).toBe(true);
+    // Each is some trace value up to its first digit; fewer stems than values.
+    const traces = Array.from({ length: COUNT }, (_, i) => `trx${(i * 31337).toString(16)}ff`);
+    for (const { term } of trace.results) {
+      const stem = term.slice(tag.length + 2);
+      expect(traces.some((t) => t.startsWith(stem) && /^[a-z]*[0-9]$/.test(stem)), stem).toBe(true);
+    }
+    expect(trace.results.length).toBeLessThan(COUNT);
+    // Short numbered words stay whole terms (prefix expansion lists them).
+    const short = await env.DB.prepare('SELECT term FROM search_vocab WHERE term IN (?, ?)').bind(`p${tag}_v1`, `m${tag}_tk1`).all();
+    expect(short.results).toHaveLength(2);
+  });
+
+  it.each([
+    ['a prefix without a digit: whole terms and identifiers (through their stems)', 'vk', "actor_name LIKE 'Vole vk%'"],
+    ['a prefix ending in the stem', 'vk1', "actor_name LIKE 'Vole vk1%'"],
+    ['a prefix past the stem', code(4).slice(0, 5), `actor_name LIKE 'Vole ${code(4).slice(0, 5)}%'`],
+    ['a whole identifier as a prefix', code(7), `actor_name LIKE 'Vole ${code(7)} %'`],
+    ['a whole identifier as a word', `${code(7)} `, `actor_name LIKE 'Vole ${code(7)} %'`],
+    ['a stem that no identifier has', 'vk9', '0'],
+    ['an identifier only in metadata (fallback)', 'trx', "json_extract(raw, '$.metadata.trace') LIKE 'trx%'"],
+    ['a prefix of a metadata identifier with a digit', 'trx7a', "json_extract(raw, '$.metadata.trace') LIKE 'trx7a%'"],
+  ])('%s: %s', async (_n, search, where) => {
+    const expected = await ids(P, where);
+    for (const matchStrategy of ['window', 'in'] as const) {
+      expect(await all({ projectId: P, search, order: 'desc', matchStrategy })).toEqual(expected);
+    }
+    expect(await all({ projectId: P, search, order: 'asc' })).toEqual([...expected].reverse());
+  });
+
+  it('an excluded prefix excludes every identifier it completes', async () => {
+    const found = await all({ projectId: P, search: 'vole -vk1', order: 'desc' });
+    expect(found).toEqual(await ids(P, "actor_name LIKE 'Vole %' AND actor_name NOT LIKE 'Vole vk1%'"));
+    expect(found.length).toBeGreaterThan(10);
+  });
+});
+
+describe('a vocabulary written before the stems rule (pre-0012 deployments)', () => {
+  const P = 'proj_default';
+  const tag = 'projdefault';
+  const name = (i: number) => `Quoll qz7abc${i}xx`;
+  beforeAll(async () => {
+    // Ten events as the earlier code indexed them: each identifier listed whole, no stem.
+    await batch(DEFAULT_KEY, Array.from({ length: 10 }, (_, i) => body('org_old', 700 + i, name(i))));
+    await env.DB.prepare('DELETE FROM search_vocab WHERE term = ?').bind(`i${tag}_qz7`).run();
+    for (let i = 0; i < 10; i++) await env.DB.prepare('INSERT INTO search_vocab (term) VALUES (?)').bind(`p${tag}_qz7abc${i}xx`).run();
+  });
+
+  const cases: [string, string][] = [
+    ['qz', "actor_name LIKE 'Quoll qz%'"],
+    ['qz7', "actor_name LIKE 'Quoll qz7%'"],
+    ['qz7abc1', "actor_name LIKE 'Quoll qz7abc1%'"],
+    ['quoll qz7abc', "actor_name LIKE 'Quoll qz7abc%'"],
+  ];
+
+  it.each(cases)('old terms alone: %s', async (search, where) => {
+    const expected = await ids(P, where);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(await all({ projectId: P, search, order: 'desc' })).toEqual(expected);
+    expect(await all({ projectId: P, search, order: 'desc', matchStrategy: 'in' })).toEqual(expected);
+  });
+
+  it('old terms and new stems together', async () => {
+    // Newer events with the same shape: indexed with the stem `qz7`.
+    await batch(DEFAULT_KEY, Array.from({ length: 10 }, (_, i) => body('org_old', 600 + i, name(10 + i))));
+    const stem = await env.DB.prepare('SELECT term FROM search_vocab WHERE term = ?').bind(`i${tag}_qz7`).first();
+    expect(stem).not.toBeNull();
+    for (const [search, where] of cases) {
+      const expected = await ids(P, where);
+      expect(await all({ projectId: P, search, order: 'desc' }), search).toEqual(expected);
+      expect(await all({ projectId: P, search, order: 'asc' }), search).toEqual([...expected].reverse());
+    }
+    expect((await ids(P, "actor_name LIKE 'Quoll qz7%'")).length).toBe(20);
+  });
+});

@@ -25,7 +25,7 @@ const cases: Case[] = [
     fallback: null,
   }],
   ['emails are lower-cased', { actorEmails: ['Zoe@Serenity.IO'] }, [], {
-    primary: { filters: [{ kind: 'in', field: 'actorEmail', values: ['zoe@serenity.io'] }] },
+    primary: { filters: [{ kind: 'actor', field: 'actorEmail', values: ['zoe@serenity.io'], match: `{actor_email} : ("${T}_zoe ${T}_serenity ${T}_io")` }] },
   }],
   ['targets and time', { targetIds: ['doc_1'], occurredAt: { gte: 5, lt: 9 } }, [], {
     primary: { filters: [{ kind: 'target', field: 'targetId', values: ['doc_1'] }, { kind: 'time', op: 'gte', at: 5 }, { kind: 'time', op: 'lt', at: 9 }] },
@@ -69,7 +69,11 @@ const cases: Case[] = [
   ['relevance with words', { search: 'clarence', order: 'relevance' }, [], { order: 'desc', primary: { strategy: 'relevance' } }],
   ['relevance without words is newest first', { order: 'relevance', actions: ['a.b'] }, [], { order: 'desc', primary: { strategy: 'time', match: null } }],
   ['a full email uses the email filter; metadata fallback keeps it as text', { search: 'zoe@serenity.io ' }, [], {
-    primary: { filters: [{ kind: 'in', field: 'actorEmail', values: ['zoe@serenity.io'] }], match: null, strategy: 'time' },
+    primary: {
+      filters: [{ kind: 'actor', field: 'actorEmail', values: ['zoe@serenity.io'], match: `{actor_email} : ("${T}_zoe ${T}_serenity ${T}_io")` }],
+      match: null,
+      strategy: 'time',
+    },
     fallback: { filters: [], match: `"${T}_zoe ${T}_serenity ${T}_io"` },
   }],
   ['a known action uses the action filter', { search: 'user.signed_in ' }, ['user.signed_in'], {

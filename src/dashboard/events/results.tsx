@@ -33,6 +33,8 @@ export interface ViewerData {
   /** What a malformed qualifier or date expected (`after:banana`), shown above the results. */
   hints: string[];
   csrf: string;
+  /** Where the Export button posts (the team's project exports, or the customer viewer's). */
+  exportAction: string;
   /** This view's own URL (for forms that come back to it). */
   selfHref: string;
 }
@@ -131,7 +133,7 @@ export function Results(d: ViewerData) {
         <span class="took">({d.tookMs} ms)</span>
         {stillTyping(d.params.q) ? <span class="muted" data-testid="keep-typing"> · keep typing: searches start at 2 characters</span> : null}
       </p>
-      {d.fixedOrganization === null ? <ExportButton projectId={d.projectId} params={d.params} csrf={d.csrf} /> : null}
+      <ExportButton action={d.exportAction} params={d.params} csrf={d.csrf} fixedOrganization={d.fixedOrganization !== null} />
       </div>
       <div
         id="timeline"

@@ -28,8 +28,10 @@ export interface ViewerScope {
   projectId: string;
   base: string;
   organizationId: string | null;
-  /** The CSRF token of the session's forms (the team's time switch). */
+  /** The CSRF token of the session's forms (the team's time switch, Export). */
   csrf: string;
+  /** Where the Export button posts. */
+  exportAction: string;
   /** The actions offered by the action picker. */
   actions: () => Promise<string[]>;
   /** The organizations offered by the organization picker (the team only). */
@@ -106,6 +108,7 @@ export async function listPage(c: Context<AppEnv>, scope: ViewerScope): Promise<
     zone,
     hints,
     csrf: scope.csrf,
+    exportAction: scope.exportAction,
     selfHref,
   };
   if (loadMore) return sendFragment(c, <Rows {...data} />);
@@ -194,6 +197,7 @@ export function teamScope(c: Context<AppEnv>, projectId: string, page: ViewerSco
     base: `/projects/${projectId}/events`,
     organizationId: null,
     csrf: c.var.session.csrf,
+    exportAction: `/projects/${projectId}/exports`,
     actions: () => catalogValues(c.var.db, projectId, 'action'),
     organizations: () => catalogValues(c.var.db, projectId, 'organization'),
     empty: async () => !(await hasEvents(c.var.db, projectId)),

@@ -53,7 +53,7 @@ export function ExportList({ rows, now, base }: { rows: ExportRow[]; now: number
               </td>
               <td>
                 {download ? (
-                  <a href={download} data-testid="export-download">
+                  <a href={download} download data-testid="export-download">
                     Download
                   </a>
                 ) : (

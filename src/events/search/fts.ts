@@ -97,16 +97,63 @@ export function ftsRow(e: AuditEvent): FtsRow {
 /** Vocabulary key prefixes: a word seen in a primary column, or one seen only in `meta` (in that event). */
 export const VOCAB_PRIMARY = 'p';
 export const VOCAB_META = 'm';
+/** Identifier stems (see identifierStem), whichever column their words were seen in. */
+export const VOCAB_STEM = 'i';
+
+/** Shortest word that counts as an identifier when it holds a digit. */
+export const IDENTIFIER_MIN_LENGTH = 5;
+
+const firstDigit = (word: string) => word.search(/[0-9]/);
+
+/**
+ * The vocabulary rule. A word of at least IDENTIFIER_MIN_LENGTH characters with an ASCII
+ * digit in it (ULIDs, UUID parts, request ids, hashes, numbered names) is an identifier:
+ * nearly every one is new, so listing them would grow the vocabulary with every event.
+ * The vocabulary keeps its **stem** instead (key `i`), the word up to and including its first digit
+ * (`01hx…` → `0`, `k3b9x` → `k3`, `smith1984` → `smith1`): a bounded set. A prefix search
+ * stays exact: every identifier that completes a prefix has a stem that is listed under
+ * that prefix (the prefix has no digit: the stem is longer and starts with it) or equals
+ * the prefix's own stem (it has one), and such a stem becomes an FTS5 prefix query
+ * (`"tag_k3" *`) among the whole-term completions. Whole words never use the vocabulary.
+ */
+export function identifierStem(word: string): string | null {
+  const d = firstDigit(word);
+  return d >= 0 && [...word].length >= IDENTIFIER_MIN_LENGTH ? word.slice(0, d + 1) : null;
+}
+
+/** The stem every identifier completing this (untagged) prefix would share, when it holds a digit; null when it has none. */
+export function prefixStem(prefix: string): string | null {
+  const d = firstDigit(prefix);
+  return d >= 0 ? prefix.slice(0, d + 1) : null;
+}
+
+/** A tagged term split into tag and word (tags are `[a-z0-9]`, no `_`). */
+const untag = (term: string) => {
+  const i = term.indexOf('_');
+  return { tag: term.slice(0, i), word: term.slice(i + 1) };
+};
 
 /**
  * The row's vocabulary keys (for `search_vocab`), organization tokens left out. Keyed by
  * column group so a prefix searched in the primary columns expands over their words only
  * (metadata's random ids would otherwise push short prefixes past the expansion limit).
+ * Identifiers are keyed by their stem only (identifierStem).
  */
 export function rowTerms(row: FtsRow): string[] {
   const primary = new Set<string>();
   for (const col of FTS_COLUMNS) if (col !== 'meta') for (const term of row[col].split(' ')) if (term && !term.includes('__')) primary.add(term);
   const meta = new Set<string>();
   for (const term of row.meta.split(' ')) if (term && !primary.has(term)) meta.add(term);
-  return [...[...primary].map((t) => VOCAB_PRIMARY + t), ...[...meta].map((t) => VOCAB_META + t)];
+  const keys = new Set<string>();
+  const add = (term: string, whole: string) => {
+    const { tag, word } = untag(term);
+    const s = identifierStem(word);
+    keys.add(s === null ? whole + term : `${VOCAB_STEM}${tag}_${s}`);
+  };
+  for (const t of primary) add(t, VOCAB_PRIMARY);
+  for (const t of meta) add(t, VOCAB_META);
+  return [...keys];
 }
+
+/** True for a vocabulary key that is an identifier stem (never removed by a purge: other identifiers may share it). */
+export const isStemKey = (key: string) => key.startsWith(VOCAB_STEM);

@@ -4,7 +4,7 @@
 // by one row of `search_state`; see backfill.ts.
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../lib/db';
-import { VOCAB_META, VOCAB_PRIMARY } from './fts';
+import { prefixStem, VOCAB_META, VOCAB_PRIMARY, VOCAB_STEM } from './fts';
 import { MAX_PREFIX_TERMS, type PrefixSlot } from './language';
 import type { SearchTable } from './plan';
 
@@ -50,24 +50,48 @@ function prefixEnd(prefix: string): string {
   return points.join('') + String.fromCodePoint(Math.min(last + 1, 0x10ffff));
 }
 
-/** Up to MAX_PREFIX_TERMS + 1 vocabulary terms of one key's range, in term order (the index's). */
-const range = (key: string) =>
-  sql`SELECT substr(term, 2) AS t FROM (SELECT term FROM search_vocab WHERE term >= ${key} AND term < ${prefixEnd(key)} ORDER BY term LIMIT ${MAX_PREFIX_TERMS + 1})`;
+/**
+ * Up to MAX_PREFIX_TERMS + 1 vocabulary keys of one range, in key order, without their
+ * one-letter kind (plus `suffix`). Constants are inlined: a statement may bind at most 100
+ * parameters, and a search can hold several prefix slots.
+ */
+const range = (key: string, suffix: '' | '*' = '') =>
+  sql`SELECT substr(term, 2)${sql.raw(suffix ? ` || '${suffix}'` : '')} AS t FROM (SELECT term FROM search_vocab WHERE term >= ${key} AND term < ${prefixEnd(key)} ORDER BY term LIMIT ${sql.raw(String(MAX_PREFIX_TERMS + 1))})`;
+
+/**
+ * The identifiers that may complete a prefix, as FTS5 prefix terms (`<stem>*`; see
+ * identifierStem in fts.ts): a prefix without a digit lists the stems that start with it;
+ * a prefix with a digit is itself a prefix term when its own stem is known. (Stems are not
+ * told apart by column: a stem seen only in metadata adds, to a search of the primary
+ * columns, a prefix term that matches nothing more there.)
+ */
+function stemTerms(slot: PrefixSlot): SQL {
+  const word = slot.key.slice(slot.key.indexOf('_') + 1);
+  const stem = prefixStem(word);
+  if (stem === null) return range(VOCAB_STEM + slot.key, '*');
+  const key = `${VOCAB_STEM}${slot.key.slice(0, slot.key.length - word.length)}${stem}`;
+  return sql`SELECT t FROM (SELECT ${`${slot.key}*`} AS t FROM search_vocab WHERE term = ${key})`;
+}
+
+/** One completion as FTS5 text: a whole term, or a prefix term (`…*`). */
+const completionText = (head: string, t: SQL) =>
+  sql`'"' || ${head} || replace(${t}, '*', '') || '"' || iif(substr(${t}, -1) = '*', ' *', '')`;
 
 /**
  * A prefix slot's FTS5 text, computed inside the statement that searches: the OR of its
- * whole-term completions (among primary-column words, or all words), the whole word when
- * there is none (nothing matches), or FTS5's own `"term" *` when there are more than
- * MAX_PREFIX_TERMS (exact, slower). The same text the planner writes from known completions.
+ * whole-term completions (among primary-column words, or all words) and of the prefix terms
+ * of the identifiers' stems that may complete it, the whole word when there is none
+ * (nothing matches), or FTS5's own `"term" *` when there are more than MAX_PREFIX_TERMS
+ * (exact, slower). The same text the planner writes from known completions.
  */
 export function completionsSql(slot: PrefixSlot): SQL {
   const head = slot.head.map((w) => `${w} `).join('');
   const whole = `"${head}${slot.key}"`;
-  const terms = slot.primaryOnly ? range(VOCAB_PRIMARY + slot.key) : sql`${range(VOCAB_PRIMARY + slot.key)} UNION ${range(VOCAB_META + slot.key)}`;
+  const words = slot.primaryOnly ? range(VOCAB_PRIMARY + slot.key) : sql`${range(VOCAB_PRIMARY + slot.key)} UNION ${range(VOCAB_META + slot.key)}`;
   return sql`(SELECT CASE
-      WHEN count(*) > ${MAX_PREFIX_TERMS} THEN ${`${whole} *`}
+      WHEN count(*) > ${sql.raw(String(MAX_PREFIX_TERMS))} THEN ${`${whole} *`}
       WHEN count(*) = 0 THEN ${whole}
-      WHEN count(*) = 1 THEN '"' || ${head} || min(t) || '"'
-      ELSE '(' || group_concat('"' || ${head} || t || '"', ' OR ') || ')' END
-    FROM (${terms}))`;
+      WHEN count(*) = 1 THEN ${completionText(head, sql`min(t)`)}
+      ELSE '(' || group_concat(${completionText(head, sql`t`)}, ' OR ') || ')' END
+    FROM (${words} UNION ${stemTerms(slot)}))`;
 }

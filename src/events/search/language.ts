@@ -46,6 +46,9 @@ export interface ParsedSearch {
   eventIds: string[];
   actions: string[];
   notActions: string[];
+  /** `org:<id>` (also `organization:`, `group:`): that organization exactly, as the `org` filter. */
+  organizations: string[];
+  notOrganizations: string[];
   actionPrefixes: string[];
   actionTypes: ActionType[];
   after?: number;
@@ -112,7 +115,7 @@ function tokenize(input: string): { tokens: RawToken[]; trailingSpace: boolean }
 }
 
 export function parseSearch(input: string, now: number): ParsedSearch {
-  const out: ParsedSearch = { terms: [], eventIds: [], actions: [], notActions: [], actionPrefixes: [], actionTypes: [], hints: [] };
+  const out: ParsedSearch = { terms: [], eventIds: [], actions: [], notActions: [], organizations: [], notOrganizations: [], actionPrefixes: [], actionTypes: [], hints: [] };
   const hint = (t: RawToken, expected: string) =>
     out.hints.push(`${t.key}: expects ${expected}; “${t.value}” is not one, so “${t.key}:${t.value}” was searched as text.`);
   const { tokens, trailingSpace } = tokenize(input);
@@ -168,6 +171,14 @@ export function parseSearch(input: string, now: number): ParsedSearch {
         else out.before = Math.min(out.before ?? Infinity, when);
         return;
       }
+      case 'org':
+      case 'organization':
+      case 'group':
+        // An id means that organization exactly (ids that fold to the same words, acme_corp and
+        // ACME.CORP, are different organizations); `org:acme*` or a quoted phrase searches its words.
+        if (v !== '' && !t.quoted && !/[\s*]/.test(v)) (t.negated ? out.notOrganizations : out.organizations).push(v);
+        else asText(t, isLast, COLUMN_QUALIFIERS[t.key], false);
+        return;
       case 'id':
         if (EVENT_ID_PATTERN.test(v)) out.eventIds.push(v.slice(0, 4).toLowerCase() + v.slice(4).toUpperCase());
         else {
@@ -224,7 +235,10 @@ function slotMark(slots: PrefixSlot[], slot: Omit<PrefixSlot, 'mark'>): string {
   return mark;
 }
 
-/** A prefix's whole terms among the primary columns' words, and among all words (null: more than MAX_PREFIX_TERMS). */
+/**
+ * A prefix's whole terms among the primary columns' words, and among all words (null: more
+ * than MAX_PREFIX_TERMS); a term ending in `*` is an identifier stem, matched as a prefix.
+ */
 export interface PrefixCompletions {
   primary: readonly string[] | null;
   all: readonly string[] | null;
@@ -254,7 +268,8 @@ function termBody(t: FtsTerm, dialect: IndexDialect, primaryOnly: boolean, slots
   if (completions === undefined || completions === null) return `${quote(words.join(' '))} *`;
   // No completion in this project: nothing matches; the whole word (not indexed) says so.
   if (completions.length === 0) return quote(words.join(' '));
-  const phrases = completions.map((c) => quote([...head, c].join(' ')));
+  // A completion ending in `*` is an identifier stem's prefix term (see identifierStem in fts.ts).
+  const phrases = completions.map((c) => (c.endsWith('*') ? `${quote([...head, c.slice(0, -1)].join(' '))} *` : quote([...head, c].join(' '))));
   return phrases.length === 1 ? phrases[0] : `(${phrases.join(' OR ')})`;
 }
 

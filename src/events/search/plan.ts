@@ -57,6 +57,10 @@ export type EventField =
   | 'location'
   | 'id';
 
+/** An actor field a filter compares with, and the search index column that holds its words. */
+export type ActorField = 'actorId' | 'actorName' | 'actorEmail';
+const ACTOR_COLUMN: Record<ActorField, string> = { actorId: '{actor_id}', actorName: '{actor_name}', actorEmail: '{actor_email}' };
+
 /** A field of an event's targets a filter compares with. */
 export type TargetField = 'targetId' | 'targetName' | 'targetType';
 
@@ -69,6 +73,13 @@ export type Filter =
    * when some value has no word to search for (then the other filters bound the scan).
    */
   | { kind: 'target'; field: TargetField; values: string[]; match: string | null }
+  /**
+   * The actor's id, name or email is one of the values, exactly (its column); `match` (FTS5,
+   * the values' words as a phrase in the actor's own index column) finds the candidates, or is
+   * null when some value has no word to search for (then the other filters bound the scan).
+   * No B-tree index serves these since migration 0012.
+   */
+  | { kind: 'actor'; field: ActorField; values: string[]; match: string | null }
   /** Any of these prefixes (action names are ASCII, so a prefix is a range). */
   | { kind: 'prefix'; field: 'action'; prefixes: string[] }
   | { kind: 'time'; op: 'gt' | 'gte' | 'lt' | 'lte' | 'eq'; at: number };
@@ -142,12 +153,22 @@ export function actionCandidates(search: string | undefined, now: number): strin
 
 /** A target filter, its candidates found through the live index's `target` column. */
 function targetFilter(projectId: string, field: TargetField, values: string[], index: IndexInfo): Filter {
+  return { kind: 'target', field, values, match: candidates(projectId, values, '{target}', index) };
+}
+
+/** The words of some values as phrases in some index columns (OR), for the live index; null when a value has no word. */
+function candidates(projectId: string, values: string[], columns: string, index: IndexInfo): string | null {
   const legacy = index.table === 'events_fts';
   const dialect: IndexDialect = legacy ? { kind: 'legacy' } : { kind: 'tagged', tag: projectTag(projectId), completions: {} };
-  const phrases = values.map((v) => columnPhrase(v, '{target}', dialect));
-  if (phrases.some((p) => p === null)) return { kind: 'target', field, values, match: null };
+  const phrases = values.map((v) => columnPhrase(v, columns, dialect));
+  if (phrases.some((p) => p === null)) return null;
   const any = phrases.length === 1 ? phrases[0]! : `(${phrases.join(' OR ')})`;
-  return { kind: 'target', field, values, match: legacy ? `(${any}) AND {org} : "${legacyProjectToken(projectId)}"` : any };
+  return legacy ? `(${any}) AND {org} : "${legacyProjectToken(projectId)}"` : any;
+}
+
+/** An actor filter, its candidates found through the live index's column for that field. */
+export function actorFilter(projectId: string, field: ActorField, values: string[], index: IndexInfo): Filter {
+  return { kind: 'actor', field, values, match: candidates(projectId, values, ACTOR_COLUMN[field], index) };
 }
 
 /** The filters an EventQuery states outright (not from its search words). */
@@ -159,9 +180,12 @@ function queryFilters(q: EventQuery, index: IndexInfo): Filter[] {
   any('organizationId', q.organizationIds);
   any('action', q.actions);
   any('actionType', q.actionTypes);
-  any('actorId', q.actorIds);
-  any('actorName', q.actorNames);
-  any('actorEmail', q.actorEmails?.map((e) => e.toLowerCase()));
+  const actor = (field: ActorField, values: string[] | undefined) => {
+    if (has(values)) f.push(actorFilter(q.projectId, field, values, index));
+  };
+  actor('actorId', q.actorIds);
+  actor('actorName', q.actorNames);
+  actor('actorEmail', q.actorEmails?.map((e) => e.toLowerCase()));
   any('actorType', q.actorTypes);
   any('location', q.locations);
   if (has(q.targetIds)) f.push(targetFilter(q.projectId, 'targetId', q.targetIds, index));
@@ -185,13 +209,14 @@ function scope(q: EventQuery, now: number, knownActions: readonly string[], prim
   const parsed = parseSearch(q.search ?? '', now);
   let terms = parsed.terms;
   if (primary) {
-    // Words that name an actor's email or a known action exactly use their own indexes
-    // (a phrase such as "user searched audit trail events" is slow in FTS: "user" is everywhere).
+    // Words that name an actor's email or a known action exactly become filters: the email's
+    // words as a phrase in the `actor_email` column confirmed against the column, the action
+    // through its index (a phrase such as "user searched audit trail events" is slow in FTS).
     const direct = (t: FtsTerm) => t.plain && !t.negated && (looksLikeEmail(t.phrase) || knownActions.includes(t.phrase));
     for (const t of terms.filter(direct)) {
       filters.push(
         looksLikeEmail(t.phrase)
-          ? { kind: 'in', field: 'actorEmail', values: [t.phrase.toLowerCase()] }
+          ? actorFilter(q.projectId, 'actorEmail', [t.phrase.toLowerCase()], index)
           : { kind: 'in', field: 'action', values: [t.phrase] },
       );
     }
@@ -200,6 +225,8 @@ function scope(q: EventQuery, now: number, knownActions: readonly string[], prim
   if (parsed.eventIds.length > 0) filters.push({ kind: 'in', field: 'id', values: parsed.eventIds });
   if (parsed.actions.length > 0) filters.push({ kind: 'in', field: 'action', values: parsed.actions });
   if (parsed.notActions.length > 0) filters.push({ kind: 'notIn', field: 'action', values: parsed.notActions });
+  if (parsed.organizations.length > 0) filters.push({ kind: 'in', field: 'organizationId', values: parsed.organizations });
+  if (parsed.notOrganizations.length > 0) filters.push({ kind: 'notIn', field: 'organizationId', values: parsed.notOrganizations });
   if (parsed.actionPrefixes.length > 0) filters.push({ kind: 'prefix', field: 'action', prefixes: parsed.actionPrefixes });
   if (parsed.actionTypes.length > 0) filters.push({ kind: 'in', field: 'actionType', values: parsed.actionTypes });
   if (parsed.after !== undefined) filters.push({ kind: 'time', op: 'gte', at: parsed.after });

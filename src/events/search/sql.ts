@@ -61,6 +61,10 @@ function filterCondition(scope: Pick<Scope, 'index' | 'slots'>, f: Filter): SQL 
       return sql`${COLUMN[f.field]} NOT IN ${valueList(f.values)}`;
     case 'target':
       return targetCondition(scope, f);
+    case 'actor': {
+      const exact = sql`${COLUMN[f.field]} IN ${valueList(f.values)}`;
+      return f.match === null ? exact : sql`(${matchCondition(scope, f.match)} AND ${exact})`;
+    }
     case 'prefix':
       return or(...f.prefixes.map((p) => and(gte(events.action, p), lt(events.action, prefixEnd(p)))))!;
     case 'time': {
@@ -72,7 +76,19 @@ function filterCondition(scope: Pick<Scope, 'index' | 'slots'>, f: Filter): SQL 
 
 /** The project and every filter of a scope (not its words). */
 export function filterConditions(projectId: string, scope: Scope): SQL[] {
-  return [eq(events.projectId, projectId), ...scope.filters.map((f) => filterCondition(scope, f))];
+  return [projectCondition(projectId, scope), ...scope.filters.map((f) => filterCondition(scope, f))];
+}
+
+/**
+ * The project condition. With a filter whose candidates come from the search index (an actor
+ * or a target), the candidates drive the query (`seq IN (…)`, bounded by that actor's or
+ * target's events) and the project is only checked: written `+project_id` so that SQLite,
+ * without statistics (D1 has no ANALYZE by default), does not walk the project's whole time
+ * index hoping to meet a rare actor's events. Plans checked in search.test.ts.
+ */
+function projectCondition(projectId: string, scope: Scope): SQL {
+  const driven = scope.filters.some((f) => (f.kind === 'actor' || f.kind === 'target') && f.match !== null);
+  return driven ? sql`+${events.projectId} = ${projectId}` : eq(events.projectId, projectId);
 }
 
 /** The FTS5 table as an SQL identifier (one of two fixed names, never user input). */

@@ -5,17 +5,21 @@
 import { Hono, type Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { sql } from 'drizzle-orm';
+import type { VNode } from 'preact';
 import type { AppEnv } from '../../context';
 import { sendFragment, sendHtml, wantsFragment } from '../../dashboard/render';
 import { actorSuggestions, detailPage, listPage, newerFragment, timelineFragment, type ViewerScope } from '../../dashboard/events/viewer-scope';
 import { writeEvents } from '../../events/store';
 import type { AppError } from '../../lib/errors';
 import { getProject } from '../../projects/store';
+import { organizationActions } from '../actions';
 import { readEvent, VIEWER_ACTIONS } from '../audit';
+import { viewerCsrfToken } from '../csrf';
 import { viewerCsp, type PortalSettings } from '../branding';
 import { redeemLink } from '../link';
 import { portalSecret } from '../secret';
 import { noSession, readViewerSession, readerOf, startViewerSession } from '../session';
+import { createViewerExport, downloadExport, exportsPage, VIEWER_EXPORTS } from './exports';
 import { ViewerErrorPage, ViewerLayout } from './layout';
 
 type ViewerEnv = AppEnv;
@@ -48,29 +52,30 @@ const requireViewer = createMiddleware<ViewerEnv>(async (c, next) => {
   viewerHeaders(c, branding);
 });
 
-function scopeOf(c: Context<ViewerEnv>): ViewerScope {
+/** A whole viewer page: the branded frame around `body`. */
+function viewerPage(c: Context<ViewerEnv>, title: string, body: VNode, section: 'events' | 'exports' = 'events'): Response {
+  const s = c.var.viewer;
+  return sendHtml(
+    c,
+    <ViewerLayout title={title} branding={c.var.branding} organizationId={s.organizationId} returnUrl={s.returnUrl} section={section}>
+      {body}
+    </ViewerLayout>,
+  );
+}
+
+async function scopeOf(c: Context<ViewerEnv>): Promise<ViewerScope> {
   const s = c.var.viewer;
   return {
     projectId: s.projectId,
     base: VIEWER_BASE,
     organizationId: s.organizationId,
-    csrf: '',
-    actions: async () =>
-      (
-        await c.var.db.all<{ action: string }>(
-          sql`SELECT action FROM organization_actions WHERE project_id = ${s.projectId} AND organization_id = ${s.organizationId} ORDER BY action LIMIT 500`,
-        )
-      ).map((r) => r.action),
+    csrf: await viewerCsrfToken(c, s),
+    exportAction: VIEWER_EXPORTS,
+    actions: () => organizationActions(c.var.db, s.projectId, s.organizationId),
     organizations: async () => [],
     empty: async () =>
       (await c.var.db.get(sql`SELECT 1 AS x FROM events WHERE project_id = ${s.projectId} AND organization_id = ${s.organizationId} LIMIT 1`)) === undefined,
-    page: (title, body) =>
-      sendHtml(
-        c,
-        <ViewerLayout title={title} branding={c.var.branding} organizationId={s.organizationId} returnUrl={s.returnUrl}>
-          {body}
-        </ViewerLayout>,
-      ),
+    page: (title, body) => viewerPage(c, title, body),
   };
 }
 
@@ -90,13 +95,16 @@ viewer.get('/theme.css', requireViewer, (c) => {
 });
 
 viewer.get('/', (c) => c.redirect(VIEWER_BASE, 303));
-viewer.get('/events', requireViewer, (c) => listPage(c, scopeOf(c)));
-viewer.get('/events/actors', requireViewer, (c) => actorSuggestions(c, scopeOf(c)));
-viewer.get('/events/timeline', requireViewer, (c) => timelineFragment(c, scopeOf(c)));
-viewer.get('/events/newer', requireViewer, (c) => newerFragment(c, scopeOf(c)));
-viewer.get('/events/:eid', requireViewer, (c) =>
+viewer.get('/events', requireViewer, async (c) => listPage(c, await scopeOf(c)));
+viewer.get('/events/actors', requireViewer, async (c) => actorSuggestions(c, await scopeOf(c)));
+viewer.get('/events/timeline', requireViewer, async (c) => timelineFragment(c, await scopeOf(c)));
+viewer.get('/events/newer', requireViewer, async (c) => newerFragment(c, await scopeOf(c)));
+viewer.get('/exports', requireViewer, (c) => exportsPage(c, (title, body) => viewerPage(c, title, body, 'exports')));
+viewer.post('/exports', requireViewer, createViewerExport);
+viewer.get('/exports/:id/download', requireViewer, downloadExport);
+viewer.get('/events/:eid', requireViewer, async (c) =>
   // Each event opened is an audited read, written before the event is shown.
-  detailPage(c, scopeOf(c), async (event) => {
+  detailPage(c, await scopeOf(c), async (event) => {
     const now = c.var.now();
     await writeEvents(c.var.db, {
       projectId: c.var.viewer.projectId,

@@ -23,7 +23,15 @@ export function ViewerDocument({ title, productName, children }: { title: string
   );
 }
 
-export function ViewerLayout(props: { title: string; branding: PortalSettings | null; organizationId: string; returnUrl: string | null; children: ComponentChildren }) {
+export function ViewerLayout(props: {
+  title: string;
+  branding: PortalSettings | null;
+  organizationId: string;
+  returnUrl: string | null;
+  section?: 'events' | 'exports';
+  children: ComponentChildren;
+}) {
+  const section = props.section ?? 'events';
   const productName = props.branding?.product_name ?? 'Audit log';
   return (
     <ViewerDocument title={props.title} productName={productName}>
@@ -35,6 +43,14 @@ export function ViewerLayout(props: { title: string; branding: PortalSettings | 
         <span class="viewer-org">
           Audit log of <strong data-testid="viewer-org">{props.organizationId}</strong>
         </span>
+        <nav class="viewer-nav" aria-label="Audit log">
+          <a href="/viewer/events" data-testid="viewer-nav-events" {...(section === 'events' ? { 'aria-current': 'page' } : {})}>
+            Events
+          </a>
+          <a href="/viewer/exports" data-testid="viewer-nav-exports" {...(section === 'exports' ? { 'aria-current': 'page' } : {})}>
+            Exports
+          </a>
+        </nav>
         {props.returnUrl ? (
           <a class="viewer-back" href={props.returnUrl} target="_top" rel="noopener" data-testid="return-link">
             ← Back to {productName}
