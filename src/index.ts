@@ -8,6 +8,7 @@ import { api } from './api';
 import { downloads } from './api/downloads';
 import { renderApiError } from './api/wire';
 import { dashboard, dashboardError, isDashboardPath } from './dashboard';
+import { capFormBody } from './dashboard/form-body';
 import { isViewerPath, viewer, viewerError } from './portal/viewer';
 import { purgeExpiredPortalRecords } from './portal/link';
 import type { AppEnv } from './context';
@@ -69,6 +70,8 @@ app.get('/healthz', async (c) => {
   await c.var.db.run(sql`SELECT 1`);
   return c.json({ ok: true });
 });
+// Dashboard and viewer forms are capped (64 KB) before any handler reads them; the API caps its own JSON bodies.
+app.use('*', capFormBody((path) => isDashboardPath(path) || isViewerPath(path)));
 app.route('/', api);
 app.route('/', downloads);
 app.route('/', dashboard);

@@ -36,7 +36,19 @@ export const requireApiKey = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 });
 
-const SCOPE_USE: Record<KeyScope, string> = { write: 'send events', read: 'read events' };
+/** What a scope is needed for on a route, named from the route's own family so the 403 says what was refused. */
+function scopeUse(scope: KeyScope, path: string, method: string): string {
+  const verb = scope === 'write' ? 'change' : 'read';
+  if (path.startsWith('/organizations')) {
+    // Deleting an organization or changing its retention erases history: it needs both scopes.
+    if (scope === 'read' && method !== 'GET') return 'delete an organization or change its retention (they need both read and write)';
+    return `${verb} organizations`;
+  }
+  if (path.startsWith('/audit_logs/exports')) return 'export events';
+  if (path.startsWith('/audit_logs/actions')) return `${verb} action schemas`;
+  if (path.startsWith('/portal')) return 'generate viewer links';
+  return scope === 'write' ? 'send events' : 'read events';
+}
 
 /** A route's scope: a key without it gets a 403 that names what is missing. */
 export const requireScope = (scope: KeyScope) =>
@@ -44,7 +56,7 @@ export const requireScope = (scope: KeyScope) =>
     if (!c.var.apiKeyScopes.includes(scope)) {
       throw new AppError(
         'forbidden',
-        `Forbidden: this key lacks the ${scope} scope, which is needed to ${SCOPE_USE[scope]}. Its scopes: ${c.var.apiKeyScopes.join(', ')}.`,
+        `Forbidden: this key lacks the ${scope} scope, which is needed to ${scopeUse(scope, c.req.path, c.req.method)}. Its scopes: ${c.var.apiKeyScopes.join(', ')}.`,
       );
     }
     await next();

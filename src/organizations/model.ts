@@ -73,22 +73,42 @@ const fields = {
   allow_profiles_outside_organization: z.boolean().optional(),
   stripe_customer_id: z.string().max(MAX_ID).nullable().optional(),
 };
-const createBody = z.strictObject({ name, ...fields });
-const updateBody = z.strictObject({ name: name.optional(), ...fields });
+/**
+ * Domains are compared lower-cased, so two entries that differ only in case are one domain sent twice: a 422 naming
+ * the second. `domains` (deprecated) and `domain_data` are two spellings of the same list: sending both is a 422.
+ */
+function checkDomains(v: { domains?: string[]; domain_data?: { domain: string }[] }, ctx: z.RefinementCtx) {
+  if (v.domains !== undefined && v.domain_data !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['domains'], message: 'send either domains or domain_data, not both' });
+  }
+  const repeats = (field: string, list: string[]) => {
+    const seen = new Set<string>();
+    list.forEach((d, i) => {
+      if (seen.has(d)) ctx.addIssue({ code: 'custom', path: field === 'domains' ? [field, i] : [field, i, 'domain'], message: `${d} is listed twice (domains are compared without case)` });
+      seen.add(d);
+    });
+  };
+  if (v.domains) repeats('domains', v.domains);
+  if (v.domain_data) repeats('domain_data', v.domain_data.map((d) => d.domain));
+}
+const createBody = z.strictObject({ name, ...fields }).superRefine(checkDomains);
+const updateBody = z.strictObject({ name: name.optional(), ...fields }).superRefine(checkDomains);
 
-function toChange(v: z.output<typeof updateBody>): OrganizationChange {
+/**
+ * `raw` is the body as parsed from JSON: metadata is taken from it (its keys and values are checked, none transformed),
+ * because the schema's output is a plain object on which a `__proto__` key would set the prototype and be lost.
+ */
+function toChange(v: z.output<typeof updateBody>, raw: { metadata?: unknown }): OrganizationChange {
   const change: OrganizationChange = {};
   if (v.name !== undefined) change.name = v.name;
   if (v.external_id !== undefined) change.externalId = v.external_id;
   if (v.domain_data !== undefined || v.domains !== undefined) {
-    const seen = new Map<string, DomainState>();
-    for (const d of v.domains ?? []) seen.set(d, 'verified');
-    for (const d of v.domain_data ?? []) seen.set(d.domain, d.state);
-    change.domains = [...seen].map(([domain, state]) => ({ domain, state }));
+    change.domains = v.domain_data ?? (v.domains ?? []).map((domain) => ({ domain, state: 'verified' as const }));
   }
   if (v.metadata !== undefined) {
     // A key set to null is left out: metadata is replaced by what the request sends.
-    change.metadata = Object.fromEntries(Object.entries(v.metadata).filter((e): e is [string, string] => e[1] !== null));
+    const entries = Object.entries(raw.metadata as Record<string, string | null>);
+    change.metadata = Object.fromEntries(entries.filter((e): e is [string, string] => e[1] !== null));
   }
   return change;
 }
@@ -96,7 +116,7 @@ function toChange(v: z.output<typeof updateBody>): OrganizationChange {
 function parse(schema: z.ZodType, body: unknown): OrganizationChange {
   const result = validate(schema, body ?? {});
   if (!result.ok) throw new AppError('validation_failed', 'Validation failed.', { problems: result.problems });
-  return toChange(result.value as z.output<typeof updateBody>);
+  return toChange(result.value as z.output<typeof updateBody>, body as { metadata?: unknown });
 }
 
 /** A create body (`name` required), or a 422 naming every bad field. */

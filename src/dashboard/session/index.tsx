@@ -13,15 +13,11 @@ import { sendHtml } from '../render';
 import { audit } from './audit';
 import { clientAddress, endSession, readSession, startSession } from './cookie';
 import { checkOrigin } from './csrf';
+import { safeNext } from '../safe-next';
 import { LoginPage } from './login-page';
 import { requireSession } from './require-session';
 
 export const session = new Hono<AppEnv>();
-
-/** Only same-site paths may be a post-sign-in destination. */
-export function safeNext(next: unknown): string {
-  return typeof next === 'string' && /^\/(?!\/)[^\s\\]*$/.test(next) && next.length < 2000 ? next : '/';
-}
 
 const ownerEmail = (c: Context<AppEnv>) => normalizeEmail(c.env.OWNER_EMAIL ?? DEFAULT_OWNER_EMAIL);
 
