@@ -3,7 +3,8 @@
 // compiling it into validators happen here; nothing here touches storage.
 import { Validator, type Schema } from '@cfworker/json-schema';
 import { AppError, type Problem } from '../lib/errors';
-import { patternRisk, refRisk } from './safety';
+import { patternRisk } from './pattern-safety';
+import { refRisk } from './ref-safety';
 
 export interface ActionSchemaBody {
   actor?: { metadata: Schema };
@@ -31,7 +32,7 @@ function invalid(problems: Problem[]): AppError {
 
 /**
  * The first `pattern` (or `patternProperties` key) in a schema that is not a valid regular
- * expression or could take more than linear time to check (schemas/safety.ts), with the reason.
+ * expression or could take more than linear time to check (schemas/pattern-safety.ts), with the reason.
  */
 function firstBadPattern(node: unknown, depth: number): string | null {
   if (depth > 32 || typeof node !== 'object' || node === null) return null;
@@ -154,7 +155,7 @@ export function checkEvent(schema: ActionSchemaBody, event: CheckedEvent): Probl
     try {
       result = validator.validate(value);
     } catch (err) {
-      // Schemas stored before schemas/safety.ts existed may still recurse: a 400 that says so, never a 500.
+      // Schemas stored before schemas/ref-safety.ts existed may still recurse: a 400 that says so, never a 500.
       const why = err instanceof RangeError ? 'the schema recurses too deeply for this value' : 'the schema could not be evaluated for this value';
       problems.push({ path: base, kind: 'invalid', message: `${base.join('.')}: ${why}` });
       return;
