@@ -262,6 +262,7 @@ if (args['raw-only']) {
   for (const [name, bytes] of Object.entries(tableBytes)) if (bytes / N >= 1) md.push(`| ${name} | ${(bytes / N).toFixed(0)} |`);
   console.log(`\n${md.join('\n')}\n`);
   writeFileSync(join(ROOT, 'bench', 'results', `raw-${N}.md`), md.join('\n') + '\n');
+  if (args['keep-data']) copyFileSync(dbFile, join(buildDir, 'bench.sqlite'));
   rmSync(persistTo, { recursive: true, force: true });
   process.exit(wrong > 0 ? 1 : 0);
 }
