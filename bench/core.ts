@@ -9,6 +9,8 @@ import { rng, slug } from '../src/demo/generate';
 import { listEvents, type EventQuery } from '../src/events/list';
 import { timeline } from '../src/events/timeline';
 import { writeEvents, type Db } from '../src/events/store';
+import { decodeRaw } from '../src/events/stored-raw';
+export { decodeRaw };
 
 // ---------------------------------------------------------------------------------
 // A D1-shaped adapter over node:sqlite, so drizzle and writeEvents run unchanged.
@@ -84,6 +86,8 @@ export class SqliteD1 {
 
 export function openRaw(file: string): { db: Db; sqlite: DatabaseSync } {
   const sqlite = new DatabaseSync(file);
+  // raw_text(raw): the event's JSON, deflated or not (stored-raw.ts), for checks written in SQL.
+  sqlite.function('raw_text', { deterministic: true }, (raw) => decodeRaw(raw as string | Uint8Array));
   sqlite.exec('PRAGMA busy_timeout = 30000;');
   sqlite.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;');
   const adapter = new SqliteD1(sqlite);

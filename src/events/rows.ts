@@ -4,6 +4,7 @@
 import type { ActionType, AuditEvent } from './model';
 import { rawParts } from './raw';
 import { events } from './schema';
+import { decodeRaw, type StoredRaw } from './stored-raw';
 
 /** The columns every read selects. */
 export const listColumns = {
@@ -30,11 +31,13 @@ export interface ListRow {
   receivedAt: number;
   version: number | null;
   source: string;
-  raw: string;
+  /** As stored: TEXT or a deflated BLOB (stored-raw.ts). */
+  raw: StoredRaw;
 }
 
 export function toEvent(row: ListRow): AuditEvent {
   const source = row.source as AuditEvent['source'];
+  const raw = decodeRaw(row.raw);
   return {
     id: row.id,
     projectId: row.projectId,
@@ -45,7 +48,7 @@ export function toEvent(row: ListRow): AuditEvent {
     occurredAt: row.occurredAt,
     receivedAt: row.receivedAt,
     source,
-    raw: row.raw,
-    ...rawParts(source, row.raw),
+    raw,
+    ...rawParts(source, raw),
   };
 }

@@ -26,6 +26,7 @@ import {
   type LegacyCase,
 } from './fuzz-support';
 import { call, legacyEvent } from './helpers';
+import { decodeRaw, type StoredRaw } from '../../src/events/stored-raw';
 
 const RUNS = 20;
 const BATCH_RUNS = 10;
@@ -40,7 +41,7 @@ let keyCounter = 0;
 const idempotencyKey = () => `fuzz-${startedAt}-${++keyCounter}-${Math.random().toString(36).slice(2)}`;
 
 async function storedRaw(id: string): Promise<string> {
-  return (await env.DB.prepare('SELECT raw FROM events WHERE id = ?').bind(id).first<{ raw: string }>())!.raw;
+  return decodeRaw((await env.DB.prepare('SELECT raw FROM events WHERE id = ?').bind(id).first<{ raw: StoredRaw }>())!.raw);
 }
 
 async function expectLegacyReadBack(id: string, c: LegacyCase) {
