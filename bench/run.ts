@@ -429,7 +429,11 @@ try {
 // ---- 4: count what arrived ----
 const check = core.openRaw(dbFile);
 const arrived = check.sqlite
-  .prepare(`SELECT count(*) AS n, count(DISTINCT json_extract(raw_text(raw), '$.metadata.bench_seq')) AS distinct_n FROM events WHERE project_id = 'proj_demo' AND json_extract(raw_text(raw), '$.metadata.bench_seq') IS NOT NULL`)
+  .prepare(
+    `SELECT count(*) AS n, count(DISTINCT s) AS distinct_n FROM (
+       SELECT json_extract(raw_text(raw, organization_id, action, actor_id, actor_name, actor_email, location, targets), '$.metadata.bench_seq') AS s FROM events WHERE project_id = 'proj_demo'
+     ) WHERE s IS NOT NULL`,
+  )
   .get() as { n: number; distinct_n: number };
 check.sqlite.close();
 const lost = (results.sent as number) - arrived.distinct_n;

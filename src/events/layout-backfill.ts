@@ -35,18 +35,25 @@ interface OldRow {
   seq: number;
   source: EventSource;
   raw: StoredRaw;
+  organizationId: string;
+  action: string;
+  actorId: string;
+  actorName: string | null;
+  actorEmail: string | null;
 }
 
 /** An old row in the current form, as a JSON object for the UPDATE (the same fields store.ts writes). */
 function currentForm(row: OldRow): string {
   const raw = decodeRaw(row.raw);
   const parts = rawParts(row.source, raw);
+  // The row's columns as they will be stored: the unchanged ones as read, the new ones as written here.
+  const text = { ...row, location: parts.context.location ?? '', targets: JSON.stringify(parts.targets.map((x) => [x.id, x.name, x.type])) };
   return JSON.stringify({
     s: row.seq,
-    ...storedRawParam(encodeRaw(raw)),
-    l: parts.context.location,
+    ...storedRawParam(encodeRaw(raw, text)),
+    l: text.location,
     ty: parts.actor.type,
-    t: parts.targets.map((x) => [x.id, x.name, x.type]),
+    t: text.targets,
   });
 }
 
@@ -70,7 +77,8 @@ function jsonChunks(rows: OldRow[]): string[] {
 
 /** One chunk below the mark: the next LAYOUT_CHUNK_EVENTS older rows still in an old form rewritten, the mark moved. */
 async function step(db: Db, below: number): Promise<{ moved: number; below: number }> {
-  const rows = await db.all<OldRow>(sql`SELECT seq, source, raw FROM events
+  const rows = await db.all<OldRow>(sql`SELECT seq, source, raw, organization_id AS organizationId, action,
+      actor_id AS actorId, actor_name AS actorName, actor_email AS actorEmail FROM events
     WHERE seq < ${below} AND targets IS NULL ORDER BY seq DESC LIMIT ${LAYOUT_CHUNK_EVENTS}`);
   if (rows.length === 0) {
     await db.run(sql`UPDATE layout_state SET below = 0 WHERE id = 1`);
@@ -80,7 +88,7 @@ async function step(db: Db, below: number): Promise<{ moved: number; below: numb
   const results = await db.$client.batch([
     // `targets IS NULL` again: a row rewritten by a run beside this one is left as it is.
     ...jsonChunks(rows).map((chunk) =>
-      statement(db, sql`UPDATE events SET data = '', user_agent = NULL, location = coalesce(j.value ->> 'l', ''),
+      statement(db, sql`UPDATE events SET data = '', user_agent = NULL, location = j.value ->> 'l',
           actor_type = j.value ->> 'ty', targets = j.value ->> 't', raw = coalesce(unhex(j.value ->> 'rz'), j.value ->> 'r')
         FROM json_each(${chunk}) AS j WHERE events.seq = j.value ->> 's' AND events.targets IS NULL`),
     ),

@@ -40,6 +40,16 @@ interface PreparedRow {
 function prepareRow(e: NewEvent, id: string, projectId: string, receivedAt: number): PreparedRow {
   const full: AuditEvent = { ...e, id, projectId, receivedAt };
   const f = ftsRow(full);
+  // The columns as stored, which format 2 of stored-raw.ts deflates `raw` against (`t`: the targets column's text).
+  const text = {
+    organizationId: e.organizationId,
+    action: e.action,
+    actorId: e.actor.id,
+    actorName: e.actor.name,
+    actorEmail: e.actor.email,
+    location: e.context.location ?? '',
+    targets: JSON.stringify(e.targets.map((x) => [x.id, x.name, x.type])),
+  };
   const row = {
     id,
     o: e.organizationId,
@@ -51,11 +61,11 @@ function prepareRow(e: NewEvent, id: string, projectId: string, receivedAt: numb
     oc: e.occurredAt,
     v: e.version,
     s: e.source,
-    ...storedRawParam(encodeRaw(e.raw)),
+    ...storedRawParam(encodeRaw(e.raw, text)),
     // What filters compare, beside the deflated raw (search/sql.ts): location, actor type, targets.
-    l: e.context.location,
+    l: text.location,
     ty: e.actor.type,
-    t: e.targets.map((x) => [x.id, x.name, x.type]),
+    t: text.targets,
     f: FTS_COLUMNS.map((col) => f[col]),
     w: rowTerms(f),
   };
@@ -156,7 +166,7 @@ export function writeStatements(db: Db, plan: WritePlan): D1PreparedStatement[] 
       statement(db, sql`INSERT INTO events (id, project_id, organization_id, action, action_type, actor_id, actor_name,
           actor_email, actor_type, location, targets, occurred_at, received_at, version, source, data, raw)
         SELECT j.value ->> 'id', ${projectId}, j.value ->> 'o', j.value ->> 'a', j.value ->> 'at', j.value ->> 'ai',
-          j.value ->> 'an', j.value ->> 'ae', j.value ->> 'ty', coalesce(j.value ->> 'l', ''), j.value ->> 't', j.value ->> 'oc', ${now},
+          j.value ->> 'an', j.value ->> 'ae', j.value ->> 'ty', j.value ->> 'l', j.value ->> 't', j.value ->> 'oc', ${now},
           j.value ->> 'v', j.value ->> 's', '', coalesce(unhex(j.value ->> 'rz'), j.value ->> 'r')
         FROM json_each(${chunk}) AS j${owns}`),
       // The catalog's counts per action and organization: one upsert per chunk (a trigger did

@@ -5,8 +5,8 @@ import { drizzle } from 'drizzle-orm/d1';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { listEvents, type EventQuery } from '../../src/events/list';
 import { MAX_PREFIX_TERMS } from '../../src/events/search/language';
-import { decodeRaw, type StoredRaw } from '../../src/events/stored-raw';
-import { call, DEFAULT_KEY, DEMO_KEY } from './helpers';
+import { decodeRaw } from '../../src/events/stored-raw';
+import { call, DEFAULT_KEY, DEMO_KEY, STORED_RAW_COLUMNS, type StoredRawRow } from './helpers';
 
 const NOW = Date.UTC(2026, 10, 26, 12, 0, 0);
 const at = (minutes: number) => new Date(NOW - minutes * 60_000).toISOString();
@@ -44,14 +44,14 @@ async function all(q: Omit<EventQuery, 'limit'>, limit = 7): Promise<string[]> {
 
 /** The reference: ids by a plain scan, newest first; `meta` also requires a metadata value's prefix (read from the decoded raw event). */
 async function ids(projectId: string, where: string, meta?: { key: string; prefix: string }): Promise<string[]> {
-  const r = await env.DB.prepare(`SELECT id, raw FROM events WHERE project_id = ? AND ${where} ORDER BY occurred_at DESC, seq DESC`)
+  const r = await env.DB.prepare(`SELECT id, ${STORED_RAW_COLUMNS} FROM events WHERE project_id = ? AND ${where} ORDER BY occurred_at DESC, seq DESC`)
     .bind(projectId)
-    .all<{ id: string; raw: StoredRaw }>();
-  const metaHas = (raw: StoredRaw) => {
-    const v = (JSON.parse(decodeRaw(raw)) as { metadata?: Record<string, unknown> }).metadata?.[meta!.key];
+    .all<StoredRawRow & { id: string }>();
+  const metaHas = (row: StoredRawRow) => {
+    const v = (JSON.parse(decodeRaw(row.raw, row)) as { metadata?: Record<string, unknown> }).metadata?.[meta!.key];
     return typeof v === 'string' && v.startsWith(meta!.prefix);
   };
-  return r.results.filter((x) => !meta || metaHas(x.raw)).map((x) => x.id);
+  return r.results.filter((x) => !meta || metaHas(x)).map((x) => x.id);
 }
 
 describe("another project's tag cannot be forged", () => {

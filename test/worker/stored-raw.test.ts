@@ -1,9 +1,9 @@
 // The stored form of raw events (src/events/stored-raw.ts) inside workerd, with real D1:
-// deflated with the preset dictionary, written through a JSON chunk as hex, read back
-// byte for byte; tiny events stay text.
+// deflated with the preset dictionary (and the row's columns), written through a JSON chunk
+// as hex, read back byte for byte; tiny events stay text.
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { decodeRaw, encodeRaw, storedRawParam } from '../../src/events/stored-raw';
+import { decodeRaw, encodeRaw, storedRawParam, type RowText } from '../../src/events/stored-raw';
 
 const SAMPLES = [
   '{"action":"user.signed_in","occurred_at":"2026-11-20T10:00:00.000Z","actor":{"id":"user_01","type":"user","name":"Zoë Ñúñez 🙂"},"targets":[{"id":"t","type":"team"}],"context":{"location":"10.0.0.1","user_agent":"Mozilla/5.0 (X11; Linux x86_64)"},"metadata":{"k":"日本語 \\u0000 \\"q\\""}}',
@@ -22,6 +22,37 @@ describe('stored raw events', () => {
       expect(decodeRaw(bytes)).toBe(raw);
       expect(decodeRaw(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer)).toBe(raw);
       expect(decodeRaw([...bytes])).toBe(raw);
+    }
+  });
+
+  it("format 2 deflates against the row's own columns, is smaller, and needs exactly those columns back", () => {
+    const raw = SAMPLES[0];
+    const row: RowText = {
+      organizationId: 'org_1', action: 'user.signed_in', actorId: 'user_01', actorName: 'Zoë Ñúñez 🙂', actorEmail: null,
+      location: '10.0.0.1', targets: '[["t",null,"team"]]',
+    };
+    const two = encodeRaw(raw, row) as Uint8Array;
+    const one = encodeRaw(raw) as Uint8Array;
+    expect([two[0], one[0]]).toEqual([2, 1]);
+    expect(two.byteLength).toBeLessThan(one.byteLength);
+    expect(decodeRaw(two, row)).toBe(raw);
+    expect(() => decodeRaw(two)).toThrow(/without its row/);
+    // Another row's columns give another text (or fail): the columns are part of the stored form.
+    let other: string | Error;
+    try {
+      other = decodeRaw(two, { ...row, actorId: 'user_02' });
+    } catch (e) {
+      other = e as Error;
+    }
+    expect(other).not.toBe(raw);
+  });
+
+  it('falls back to format 1 when a column might not read back the same (a lone surrogate, a NUL)', () => {
+    const row: RowText = { organizationId: 'o', action: 'a.b', actorId: 'u', actorName: 'bad \ud800', actorEmail: null, location: '', targets: '[]' };
+    for (const r of [row, { ...row, actorName: 'n', location: 'x\u0000y' }]) {
+      const stored = encodeRaw(SAMPLES[0], r) as Uint8Array;
+      expect(stored[0]).toBe(1);
+      expect(decodeRaw(stored, r)).toBe(SAMPLES[0]);
     }
   });
 
