@@ -28,6 +28,14 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
 const DICTIONARY_1 = encoder.encode(RAW_DICTIONARY_1);
 
+/**
+ * Encoder settings only (a reader inflates with the default 32 KB window, which reads any of
+ * them): a 2 KB window holds the dictionary's tail and events of a few KB, and its smaller
+ * tables make each call cheaper to set up (encode ≈ 45 against ≈ 58 µs at level 9 with the
+ * defaults, the same bytes on the bench's events; docs/performance.md).
+ */
+const DEFLATE = { level: 6, windowBits: 11, memLevel: 4 } as const;
+
 /** What `events.raw` holds as D1 or node:sqlite return it: TEXT, or a BLOB in one of their shapes. */
 export type StoredRaw = string | ArrayBuffer | Uint8Array | number[];
 
@@ -60,7 +68,7 @@ function rowDictionary(row: RowText): Uint8Array | null {
 export function encodeRaw(raw: string, row?: RowText): Uint8Array | string {
   const text = encoder.encode(raw);
   const own = row ? rowDictionary(row) : null;
-  const deflated = deflateRawSync(text, { level: 9, dictionary: own ?? DICTIONARY_1 });
+  const deflated = deflateRawSync(text, { ...DEFLATE, dictionary: own ?? DICTIONARY_1 });
   if (deflated.byteLength + 1 >= text.byteLength) return raw;
   const out = new Uint8Array(deflated.byteLength + 1);
   out[0] = own ? FORMAT_2 : FORMAT_1;
