@@ -9,6 +9,8 @@ import { rng, slug } from '../src/demo/generate';
 import { listEvents, type EventQuery } from '../src/events/list';
 import { timeline } from '../src/events/timeline';
 import { writeEvents, type Db } from '../src/events/store';
+import { decodeRaw, type RowText } from '../src/events/stored-raw';
+export { decodeRaw };
 
 // ---------------------------------------------------------------------------------
 // A D1-shaped adapter over node:sqlite, so drizzle and writeEvents run unchanged.
@@ -84,6 +86,11 @@ export class SqliteD1 {
 
 export function openRaw(file: string): { db: Db; sqlite: DatabaseSync } {
   const sqlite = new DatabaseSync(file);
+  // raw_text(raw, organization_id, action, actor_id, actor_name, actor_email, location, targets): the event's JSON,
+  // deflated or not (stored-raw.ts), for checks written in SQL.
+  sqlite.function('raw_text', { deterministic: true }, (raw, organizationId, action, actorId, actorName, actorEmail, location, targets) =>
+    decodeRaw(raw as string | Uint8Array, { organizationId, action, actorId, actorName, actorEmail, location, targets } as RowText),
+  );
   sqlite.exec('PRAGMA busy_timeout = 30000;');
   sqlite.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;');
   const adapter = new SqliteD1(sqlite);
@@ -198,7 +205,8 @@ export function loadReference(sqlite: DatabaseSync, projectId: string): RefEvent
   const rows = sqlite
     .prepare(
       `SELECT seq, id, project_id AS projectId, organization_id AS organizationId, action, action_type AS actionType,
-        occurred_at AS occurredAt, received_at AS receivedAt, version, source, raw FROM events WHERE project_id = ?`,
+        occurred_at AS occurredAt, received_at AS receivedAt, version, source, raw, actor_id AS actorId, actor_name AS actorName,
+        actor_email AS actorEmail, location, targets FROM events WHERE project_id = ?`,
     )
     .all(projectId) as unknown as (ListRow & { seq: number })[];
   return rows.map((r) => {

@@ -144,8 +144,8 @@ const deepCursor = one<{ id: string } | undefined>(
   P, popularOrg, Math.min(5000, Math.floor(N / 400)),
 )?.id;
 
-// Targets live only in `raw` (no targets table since migration 0005).
-const someTarget = one<{ t: string }>(`SELECT raw ->> '$.targets[0].id' AS t FROM events WHERE project_id = ? AND t LIKE 'doc_%' GROUP BY t ORDER BY count(*) DESC LIMIT 1 OFFSET 40`, P).t;
+// Targets: the `targets` column, [id, name, type] each (migration 0014).
+const someTarget = one<{ t: string }>(`SELECT targets ->> '$[0][0]' AS t FROM events WHERE project_id = ? AND t LIKE 'doc_%' GROUP BY t ORDER BY count(*) DESC LIMIT 1 OFFSET 40`, P).t;
 
 type Ref = import('./core.ts').RefEvent;
 interface QueryCase {
@@ -429,7 +429,11 @@ try {
 // ---- 4: count what arrived ----
 const check = core.openRaw(dbFile);
 const arrived = check.sqlite
-  .prepare(`SELECT count(*) AS n, count(DISTINCT json_extract(raw, '$.metadata.bench_seq')) AS distinct_n FROM events WHERE project_id = 'proj_demo' AND json_extract(raw, '$.metadata.bench_seq') IS NOT NULL`)
+  .prepare(
+    `SELECT count(*) AS n, count(DISTINCT s) AS distinct_n FROM (
+       SELECT json_extract(raw_text(raw, organization_id, action, actor_id, actor_name, actor_email, location, targets), '$.metadata.bench_seq') AS s FROM events WHERE project_id = 'proj_demo'
+     ) WHERE s IS NOT NULL`,
+  )
   .get() as { n: number; distinct_n: number };
 check.sqlite.close();
 const lost = (results.sent as number) - arrived.distinct_n;

@@ -12,6 +12,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DatabaseSync } from 'node:sqlite';
+import { decodeRaw, type RowText } from '../src/events/stored-raw.ts';
 import { freePort, migrateLocal, ROOT, startWorker } from '../scripts/lib/local-worker.ts';
 
 const { values: args } = parseArgs({
@@ -362,10 +363,15 @@ const dbFile = join(d1Dir, readdirSync(d1Dir).find((f) => f.endsWith('.sqlite') 
 const fileMb = (f: string) => (existsSync(f) ? Math.round(statSync(f).size / 1e5) / 10 : 0);
 const dbFileMb = fileMb(dbFile) + fileMb(`${dbFile}-wal`);
 const sqlite = new DatabaseSync(dbFile, { readOnly: true });
+// raw_text(…): the event's JSON from its stored form (src/events/stored-raw.ts).
+sqlite.function('raw_text', { deterministic: true }, (raw, organizationId, action, actorId, actorName, actorEmail, location, targets) =>
+  decodeRaw(raw as string | Uint8Array, { organizationId, action, actorId, actorName, actorEmail, location, targets } as RowText),
+);
 const rows = sqlite
   .prepare(
-    `SELECT json_extract(raw, '$.metadata.soak_seq') AS s, count(*) AS n FROM events
-     WHERE project_id = 'proj_default' AND json_extract(raw, '$.metadata.soak_run') = ? GROUP BY s`,
+    `SELECT json_extract(r, '$.metadata.soak_seq') AS s, count(*) AS n FROM (
+       SELECT raw_text(raw, organization_id, action, actor_id, actor_name, actor_email, location, targets) AS r FROM events WHERE project_id = 'proj_default'
+     ) WHERE json_extract(r, '$.metadata.soak_run') = ? GROUP BY s`,
   )
   .all(RUN) as { s: string; n: number }[];
 sqlite.close();

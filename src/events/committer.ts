@@ -18,8 +18,8 @@ import { settleWrite, writeStatements, type WritePlan, type WriteResult } from '
 /**
  * A group stops growing at this many statements (D1: 1,000 queries per invocation) or
  * this many bytes of bound values (D1: 100 KB per statement, 2 MB per value), so one
- * batch stays far inside D1's limits and its 30 s budget (a 4-statement single event
- * costs well under a millisecond of D1 time): 64 single events. A plan larger than a cap goes alone.
+ * batch stays far inside D1's limits and its 30 s budget (a 5-statement single event
+ * costs well under a millisecond of D1 time): 76 single events. A plan larger than a cap goes alone.
  */
 export const GROUP_MAX_STATEMENTS = 384;
 export const GROUP_MAX_BYTES = 2 * 1024 * 1024;

@@ -1,15 +1,21 @@
-// Moves events written before migration 0005 to the lean row: empties their `data`,
-// `location`, `actor_type` and `user_agent` (all read from `raw` now, see rows.ts), a
-// bounded chunk at a time, newest first; then empties `event_targets` (target filters read
-// the index and `raw` now, see search/sql.ts), a bounded number of rows at a time. Each chunk and the moved `below` mark commit in
-// one D1 batch, so an interrupted run resumes where the last batch committed; reads never
-// depend on a row's progress, so there is no switch and no downtime. Runs from the
-// Worker's scheduled() handler; running it again by hand only advances it.
+// Moves events written before migration 0014 to the current row, a bounded chunk at a time,
+// newest first: `raw` deflated (stored-raw.ts), `location`, `actor_type` and `targets` written
+// for the filters (search/sql.ts), `data` emptied and `user_agent` NULL (rows from before 0005
+// still carry those copies). Then it empties the retired `event_targets` table, a bounded
+// number of rows at a time. Each chunk's rewrite and the moved `below` mark commit in one D1
+// batch, so an interrupted run resumes where the last batch committed; reads handle both forms
+// of a row (`targets IS NULL`: the old one), so there is no switch and no downtime. Runs from
+// the Worker's scheduled() handler; running it again by hand only advances it.
 import { sql } from 'drizzle-orm';
 import { statement, type Db } from '../lib/db';
+import type { EventSource } from './model';
+import { rawParts } from './raw';
+import { decodeRaw, encodeRaw, storedRawParam, type StoredRaw } from './stored-raw';
 
-/** Rows rewritten per chunk: one UPDATE of this many small rows is far inside D1's limits. */
-export const LAYOUT_CHUNK_EVENTS = 500;
+/** Rows read and rewritten per chunk. */
+export const LAYOUT_CHUNK_EVENTS = 200;
+/** JSON bound per UPDATE statement (a bound value: far inside D1's 2 MB per value). */
+export const LAYOUT_CHUNK_BYTES = 256 * 1024;
 /** Rows of the retired targets table deleted per chunk. */
 export const LAYOUT_CHUNK_TARGETS = 2_000;
 /** A scheduled run stops starting chunks after this long (Workers: ~30 s for waitUntil work). */
@@ -17,23 +23,79 @@ export const LAYOUT_RUN_MS = 10_000;
 
 export interface LayoutBackfillResult {
   done: boolean;
-  /** Rows made lean by this run. */
+  /** Rows rewritten by this run. */
   moved: number;
   /** Rows of the retired targets table deleted by this run. */
   targetsDeleted: number;
-  /** Every event with seq >= below is lean (null: not started). */
+  /** Every event with seq >= below is in the current row (null: not started). */
   below: number | null;
 }
 
-/** One chunk below the mark: the next LAYOUT_CHUNK_EVENTS older events emptied, the mark moved. */
+interface OldRow {
+  seq: number;
+  source: EventSource;
+  raw: StoredRaw;
+  organizationId: string;
+  action: string;
+  actorId: string;
+  actorName: string | null;
+  actorEmail: string | null;
+}
+
+/** An old row in the current form, as a JSON object for the UPDATE (the same fields store.ts writes). */
+function currentForm(row: OldRow): string {
+  const raw = decodeRaw(row.raw);
+  const parts = rawParts(row.source, raw);
+  // The row's columns as they will be stored: the unchanged ones as read, the new ones as written here.
+  const text = { ...row, location: parts.context.location ?? '', targets: JSON.stringify(parts.targets.map((x) => [x.id, x.name, x.type])) };
+  return JSON.stringify({
+    s: row.seq,
+    ...storedRawParam(encodeRaw(raw, text)),
+    l: text.location,
+    ty: parts.actor.type,
+    t: text.targets,
+  });
+}
+
+/** The rewritten rows as JSON arrays of at most LAYOUT_CHUNK_BYTES each. */
+function jsonChunks(rows: OldRow[]): string[] {
+  const out: string[] = [];
+  let current: string[] = [];
+  let size = 2;
+  for (const one of rows.map(currentForm)) {
+    if (current.length > 0 && size + one.length + 1 > LAYOUT_CHUNK_BYTES) {
+      out.push(`[${current.join(',')}]`);
+      current = [];
+      size = 2;
+    }
+    current.push(one);
+    size += one.length + 1;
+  }
+  if (current.length > 0) out.push(`[${current.join(',')}]`);
+  return out;
+}
+
+/** One chunk below the mark: the next LAYOUT_CHUNK_EVENTS older rows still in an old form rewritten, the mark moved. */
 async function step(db: Db, below: number): Promise<{ moved: number; below: number }> {
-  const lowest = sql`(SELECT min(seq) FROM (SELECT seq FROM events WHERE seq < ${below} ORDER BY seq DESC LIMIT ${LAYOUT_CHUNK_EVENTS}))`;
-  const [moved, mark] = await db.$client.batch<{ below: number }>([
-    statement(db, sql`UPDATE events SET data = '', location = '', actor_type = NULL, user_agent = NULL
-      WHERE seq >= ${lowest} AND seq < ${below} AND (data <> '' OR location <> '' OR actor_type IS NOT NULL OR user_agent IS NOT NULL)`),
-    statement(db, sql`UPDATE layout_state SET below = coalesce(${lowest}, 0) WHERE id = 1 RETURNING below`),
+  const rows = await db.all<OldRow>(sql`SELECT seq, source, raw, organization_id AS organizationId, action,
+      actor_id AS actorId, actor_name AS actorName, actor_email AS actorEmail FROM events
+    WHERE seq < ${below} AND targets IS NULL ORDER BY seq DESC LIMIT ${LAYOUT_CHUNK_EVENTS}`);
+  if (rows.length === 0) {
+    await db.run(sql`UPDATE layout_state SET below = 0 WHERE id = 1`);
+    return { moved: 0, below: 0 };
+  }
+  const lowest = rows[rows.length - 1].seq;
+  const results = await db.$client.batch([
+    // `targets IS NULL` again: a row rewritten by a run beside this one is left as it is.
+    ...jsonChunks(rows).map((chunk) =>
+      statement(db, sql`UPDATE events SET data = '', user_agent = NULL, location = j.value ->> 'l',
+          actor_type = j.value ->> 'ty', targets = j.value ->> 't', raw = coalesce(unhex(j.value ->> 'rz'), j.value ->> 'r')
+        FROM json_each(${chunk}) AS j WHERE events.seq = j.value ->> 's' AND events.targets IS NULL`),
+    ),
+    statement(db, sql`UPDATE layout_state SET below = ${lowest} WHERE id = 1`),
   ]);
-  return { moved: moved.meta.changes ?? 0, below: mark.results[0]?.below ?? 0 };
+  const moved = results.slice(0, -1).reduce((n, r) => n + (r.meta.changes ?? 0), 0);
+  return { moved, below: lowest };
 }
 
 /** One chunk of the retired targets table deleted (0: it is empty). */
@@ -46,14 +108,14 @@ async function dropTargets(db: Db): Promise<number> {
   return r.meta.changes ?? 0;
 }
 
-/** Advances the move to the lean row for up to `maxMs` (or `chunks` chunks). */
+/** Advances the move to the current row for up to `maxMs` (or `chunks` chunks). */
 export async function backfillLayout(db: Db, limits: { ms?: number; chunks?: number } = {}): Promise<LayoutBackfillResult> {
   const maxMs = limits.ms ?? LAYOUT_RUN_MS;
   const maxChunks = limits.chunks ?? Infinity;
   const started = Date.now();
   const state = await db.get<{ below: number | null; done: number } | undefined>(sql`SELECT below, done FROM layout_state WHERE id = 1`);
   if (!state || state.done) return { done: true, moved: 0, targetsDeleted: 0, below: state?.below ?? null };
-  // Started by the first run of the code that writes lean rows: every older row is below the mark.
+  // Started by the first run of the code that writes current rows: every older row is below the mark.
   let below = state.below ?? ((await db.get<{ top: number | null }>(sql`SELECT max(seq) AS top FROM events`))?.top ?? 0) + 1;
   let moved = 0;
   let targetsDeleted = 0;

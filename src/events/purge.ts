@@ -7,7 +7,7 @@
 // and when is organizations/expiry.ts.
 import { sql, type SQL } from 'drizzle-orm';
 import { batch, statement, type Db } from '../lib/db';
-import { toEvent, type ListRow } from './rows';
+import { ROW_COLUMNS, toEvent, type ListRow } from './rows';
 import { ftsRow, isStemKey, PRIMARY_COLUMNS, rowTerms, VOCAB_PRIMARY } from './search/fts';
 
 /** Events per chunk: a chunk's reads and its batch stay far inside D1's 30 s and 100 KB per statement. */
@@ -65,8 +65,7 @@ export async function purgeChunk(db: Db, input: PurgeChunkInput): Promise<PurgeC
   const { projectId, organizationId, cutoff, run, now } = input;
   const max = input.max ?? PURGE_CHUNK_EVENTS;
   const rows = await db.all<StoredRow>(sql`
-    SELECT seq, id, project_id AS projectId, organization_id AS organizationId, action, action_type AS actionType,
-      occurred_at AS occurredAt, received_at AS receivedAt, version, source, raw
+    SELECT seq, ${ROW_COLUMNS}
     FROM events WHERE project_id = ${projectId} AND organization_id = ${organizationId} AND occurred_at < ${cutoff}
     ORDER BY occurred_at LIMIT ${max}`);
   if (rows.length === 0) return { events: 0, targets: 0, words: 0, more: false };

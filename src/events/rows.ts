@@ -1,11 +1,13 @@
 // A stored event row and the internal event it holds: the columns every read selects,
 // and the conversion from a row to an AuditEvent (the actor, targets, context and
 // metadata are read from `raw`, the one stored copy of the event: see raw.ts).
+import { sql } from 'drizzle-orm';
 import type { ActionType, AuditEvent } from './model';
 import { rawParts } from './raw';
 import { events } from './schema';
+import { decodeRaw, type RowText, type StoredRaw } from './stored-raw';
 
-/** The columns every read selects. */
+/** The columns every read selects (the actor, location and targets columns: format 2 of stored-raw.ts reads them). */
 export const listColumns = {
   id: events.id,
   projectId: events.projectId,
@@ -17,24 +19,37 @@ export const listColumns = {
   version: events.version,
   source: events.source,
   raw: events.raw,
+  actorId: events.actorId,
+  actorName: events.actorName,
+  actorEmail: events.actorEmail,
+  location: events.location,
+  targets: events.targets,
 };
 
+/** The same columns for raw `sql` queries, aliased to ListRow's names. */
+export const ROW_COLUMNS = sql`${events.id} AS id, ${events.projectId} AS projectId, ${events.organizationId} AS organizationId,
+  ${events.action} AS action, ${events.actionType} AS actionType, ${events.occurredAt} AS occurredAt,
+  ${events.receivedAt} AS receivedAt, ${events.version} AS version, ${events.source} AS source, ${events.raw} AS raw,
+  ${events.actorId} AS actorId, ${events.actorName} AS actorName, ${events.actorEmail} AS actorEmail,
+  ${events.location} AS location, ${events.targets} AS targets`;
+
 /** A row as reads select it (every column of `listColumns`). */
-export interface ListRow {
+export interface ListRow extends RowText {
   id: string;
   projectId: string;
-  organizationId: string;
   action: string;
   actionType: string | null;
   occurredAt: number;
   receivedAt: number;
   version: number | null;
   source: string;
-  raw: string;
+  /** As stored: TEXT or a deflated BLOB (stored-raw.ts). */
+  raw: StoredRaw;
 }
 
 export function toEvent(row: ListRow): AuditEvent {
   const source = row.source as AuditEvent['source'];
+  const raw = decodeRaw(row.raw, row);
   return {
     id: row.id,
     projectId: row.projectId,
@@ -45,7 +60,7 @@ export function toEvent(row: ListRow): AuditEvent {
     occurredAt: row.occurredAt,
     receivedAt: row.receivedAt,
     source,
-    raw: row.raw,
-    ...rawParts(source, row.raw),
+    raw,
+    ...rawParts(source, raw),
   };
 }

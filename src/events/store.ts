@@ -7,6 +7,7 @@ import { IDEMPOTENCY_TTL_MS } from './limits';
 import type { AuditEvent, NewEvent } from './model';
 import { listColumns, toEvent } from './rows';
 import { events } from './schema';
+import { encodeRaw, storedRawParam } from './stored-raw';
 import { FTS_COLUMNS, ftsRow, legacyProjectToken, projectTag, rowTerms } from './search/fts';
 import { notePhase, oldIndexMayBeWritten } from './search/index-state';
 
@@ -39,6 +40,16 @@ interface PreparedRow {
 function prepareRow(e: NewEvent, id: string, projectId: string, receivedAt: number): PreparedRow {
   const full: AuditEvent = { ...e, id, projectId, receivedAt };
   const f = ftsRow(full);
+  // The columns as stored, which format 2 of stored-raw.ts deflates `raw` against (`t`: the targets column's text).
+  const text = {
+    organizationId: e.organizationId,
+    action: e.action,
+    actorId: e.actor.id,
+    actorName: e.actor.name,
+    actorEmail: e.actor.email,
+    location: e.context.location ?? '',
+    targets: JSON.stringify(e.targets.map((x) => [x.id, x.name, x.type])),
+  };
   const row = {
     id,
     o: e.organizationId,
@@ -50,7 +61,11 @@ function prepareRow(e: NewEvent, id: string, projectId: string, receivedAt: numb
     oc: e.occurredAt,
     v: e.version,
     s: e.source,
-    r: e.raw,
+    ...storedRawParam(encodeRaw(e.raw, text)),
+    // What filters compare, beside the deflated raw (search/sql.ts): location, actor type, targets.
+    l: text.location,
+    ty: e.actor.type,
+    t: text.targets,
     f: FTS_COLUMNS.map((col) => f[col]),
     w: rowTerms(f),
   };
@@ -121,9 +136,10 @@ export function planWrite(input: WriteInput): WritePlan {
  */
 export function writeStatements(db: Db, plan: WritePlan): D1PreparedStatement[] {
   const { projectId, now, requestId, idempotency, response } = plan;
-  const owns = idempotency
-    ? sql` WHERE EXISTS (SELECT 1 FROM idempotency_keys WHERE project_id = ${projectId} AND key_hash = ${idempotency.keyHash} AND owner = ${requestId})`
-    : sql``;
+  const ownsClaim = idempotency
+    ? sql`EXISTS (SELECT 1 FROM idempotency_keys WHERE project_id = ${projectId} AND key_hash = ${idempotency.keyHash} AND owner = ${requestId})`
+    : null;
+  const owns = ownsClaim ? sql` WHERE ${ownsClaim}` : sql``;
 
   const statements: D1PreparedStatement[] = [];
   if (idempotency) {
@@ -145,13 +161,23 @@ export function writeStatements(db: Db, plan: WritePlan): D1PreparedStatement[] 
     // one per row. No first event (the idempotency claim is another request's): no rows.
     const base = sql`(SELECT seq AS base FROM events WHERE id = ${firstId}) AS b`;
     statements.push(
-      // The event once: `raw` plus the columns filters use. `data`, `location` (NOT NULL) are
-      // written empty, `actor_type` and `user_agent` NULL: they are read from `raw` (see rows.ts).
+      // The event once: `raw` deflated (stored-raw.ts) plus the columns filters use. `data` is
+      // written empty and `user_agent` NULL: they are read from `raw` (see rows.ts).
       statement(db, sql`INSERT INTO events (id, project_id, organization_id, action, action_type, actor_id, actor_name,
-          actor_email, location, occurred_at, received_at, version, source, data, raw)
+          actor_email, actor_type, location, targets, occurred_at, received_at, version, source, data, raw)
         SELECT j.value ->> 'id', ${projectId}, j.value ->> 'o', j.value ->> 'a', j.value ->> 'at', j.value ->> 'ai',
-          j.value ->> 'an', j.value ->> 'ae', '', j.value ->> 'oc', ${now}, j.value ->> 'v', j.value ->> 's', '', j.value ->> 'r'
+          j.value ->> 'an', j.value ->> 'ae', j.value ->> 'ty', j.value ->> 'l', j.value ->> 't', j.value ->> 'oc', ${now},
+          j.value ->> 'v', j.value ->> 's', '', coalesce(unhex(j.value ->> 'rz'), j.value ->> 'r')
         FROM json_each(${chunk}) AS j${owns}`),
+      // The catalog's counts per action and organization: one upsert per chunk (a trigger did
+      // two per row until 0014), under the same claim as the events it counts.
+      statement(db, sql`INSERT INTO catalog (project_id, kind, value, events)
+        SELECT ${projectId}, k.kind, k.value, count(*) FROM (
+          SELECT 'action' AS kind, j.value ->> 'a' AS value FROM json_each(${chunk}) AS j
+          UNION ALL SELECT 'organization', j.value ->> 'o' FROM json_each(${chunk}) AS j) AS k
+        WHERE ${ownsClaim ?? sql`true`}
+        GROUP BY k.kind, k.value
+        ON CONFLICT (project_id, kind, value) DO UPDATE SET events = events + excluded.events`),
       statement(db, sql`INSERT INTO search_fts (rowid, ${sql.raw(FTS_COLUMNS.join(', '))})
         SELECT b.base + j.key, ${sql.raw(FTS_COLUMNS.map((_, i) => `j.value ->> '$.f[${i}]'`).join(', '))}
         FROM ${base}, json_each(${chunk}) AS j`),

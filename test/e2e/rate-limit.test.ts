@@ -3,6 +3,7 @@
 import { WorkOS } from '@workos-inc/node';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { signInByFetch } from './session.ts';
+import { startOfWindow } from '../rate-window.ts';
 
 const url = new URL(inject('waymarkUrl'));
 const origin = url.origin;
@@ -21,16 +22,6 @@ async function strictProjectKey(): Promise<string> {
   return /data-testid="new-key-value">([^<]+)</.exec(html)![1];
 }
 
-/**
- * Waits until a fresh 10-second window has begun. The local Rate Limiting binding counts in
- * windows aligned to the wall clock (epoch = floor(now / period)), so 13 requests sent across
- * a window boundary split into two windows and may never reach the limit of 10 in either.
- */
-async function startOfWindow(periodMs = 10_000): Promise<void> {
-  const into = Date.now() % periodMs;
-  if (into > 1_000) await new Promise((r) => setTimeout(r, periodMs - into + 50));
-}
-
 describe('rate limits with the real SDK', () => {
   let key: string;
   beforeAll(async () => {
@@ -39,7 +30,7 @@ describe('rate limits with the real SDK', () => {
 
   it('12 events on a 10-per-10-seconds key: the SDK retries the 429s and each event is stored once', async () => {
     const workos = new WorkOS(key, { apiHostname: url.hostname, port: Number(url.port), https: false });
-    await startOfWindow();
+    await startOfWindow(9_000);
     const raw = await fetch(`${origin}/audit_logs/events?limit=1`, { headers: { authorization: `Bearer ${key}` } });
     expect(raw.status).toBe(200);
     const started = Date.now();

@@ -11,7 +11,10 @@ export interface D1Probe {
   /** Holds every batch until `release()`, while true. */
   holding: boolean;
   release(): void;
-  /** A bound value containing this string makes D1 refuse that batch (NOT NULL constraint). */
+  /**
+   * A bound value containing this string makes D1 refuse that batch (NOT NULL constraint). An event's
+   * raw JSON is bound deflated (src/events/stored-raw.ts): put markers in a field bound in clear, the location.
+   */
   refuseMarker?: string;
   /** A bound value containing this string makes the batch throw this error instead of reaching D1. */
   throwMarker?: { marker: string; error: () => Error };

@@ -90,10 +90,10 @@ describe('group commit', () => {
     );
     expect(answers.every((a) => a.status === 201)).toBe(true);
     const sent = await inCommitter('proj_default', (c) => c.sent.slice(-p.batches));
-    // 4 statements per write (claim, event, search row, vocabulary), 6 while the isolate
-    // has not yet seen the old index retired (+ its sink, + the phase question).
+    // 5 statements per write (claim, event, catalog counts, search row, vocabulary), 7 while
+    // the isolate has not yet seen the old index retired (+ its sink, + the phase question).
     const each = sent[1].statements / sent[1].requestIds.length;
-    expect([4, 6]).toContain(each);
+    expect([5, 7]).toContain(each);
     const perBatch = Math.floor(GROUP_MAX_STATEMENTS / each);
     expect(sent.map((b) => b.requestIds.length)).toEqual([1, perBatch, 99 - perBatch]);
     expect(sent.every((b) => b.statements <= GROUP_MAX_STATEMENTS)).toBe(true);
@@ -114,6 +114,9 @@ describe('exactly once through the committer', () => {
     expect(new Set(answers.map((a) => a.body.id)).size).toBe(1);
     expect(answers.filter((a) => a.headers.get('idempotent-replayed') === null)).toHaveLength(1);
     expect(await countWhere('organization_id', 'gc-idem')).toBe(1);
+    // The catalog counted the one write, not the replays (its upsert is under the same claim).
+    const counted = await env.DB.prepare("SELECT events FROM catalog WHERE project_id = 'proj_default' AND kind = 'organization' AND value = 'gc-idem'").first<{ events: number }>();
+    expect(counted).toEqual({ events: 1 });
   });
 
   it('writes once when two claims of one key are inside the same transaction', async () => {
@@ -141,7 +144,7 @@ describe('a failing write fails alone', () => {
     const p = await probe('proj_default');
     p.refuseMarker = 'gc-refused-by-d1';
     const answers = await grouped('proj_default', p, 8, (i) =>
-      call('POST', '/events', { body: legacyEvent({ group: 'gc-fail', ...(i === 4 ? { metadata: { note: 'gc-refused-by-d1' } } : {}) }) }),
+      call('POST', '/events', { body: legacyEvent({ group: 'gc-fail', ...(i === 4 ? { location: 'gc-refused-by-d1' } : {}) }) }),
     );
     expect(answers.map((a) => a.status)).toEqual([201, 201, 201, 201, 500, 201, 201, 201]);
     expect(answers[4].body.code).toBe('internal_error');
@@ -158,7 +161,7 @@ describe('a failing write fails alone', () => {
     const p = await probe('proj_default');
     p.throwMarker = { marker: 'gc-too-large', error: () => new AppError('payload_too_large', 'This write is too large.') };
     const answers = await grouped('proj_default', p, 4, (i) =>
-      call('POST', '/audit_logs/events', { body: auditLogBody(i === 2 ? { metadata: { note: 'gc-too-large' } } : {}, 'org_gc_apperr') }),
+      call('POST', '/audit_logs/events', { body: auditLogBody(i === 2 ? { context: { location: 'gc-too-large' } } : {}, 'org_gc_apperr') }),
     );
     expect(answers.map((a) => a.status)).toEqual([200, 200, 413, 200]);
     expect(answers[2].body).toEqual({ message: 'This write is too large.', code: 'payload_too_large' });
@@ -170,7 +173,7 @@ describe('a committer batch D1 does not confirm', () => {
   it('a lost connection is a 503 with Retry-After (it may have committed: a retry with the same key replays)', async () => {
     const p = await probe('proj_default');
     p.throwMarker = { marker: 'gc-lost', error: () => new Error('D1_ERROR: Network connection lost.') };
-    const body = auditLogBody({ metadata: { note: 'gc-lost' } }, 'org_gc_lost');
+    const body = auditLogBody({ context: { location: 'gc-lost' } }, 'org_gc_lost');
     const failed = await call('POST', '/audit_logs/events', { body, headers: { 'idempotency-key': 'gc-lost-1' } });
     expect(failed.status).toBe(503);
     expect(failed.headers.get('retry-after')).toBe('1');

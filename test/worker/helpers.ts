@@ -1,5 +1,6 @@
 // Helpers for tests that run inside workerd against the real Worker.
-import { exports } from 'cloudflare:workers';
+import { env, exports } from 'cloudflare:workers';
+import { decodeRaw, type RowText, type StoredRaw } from '../../src/events/stored-raw';
 
 export const DEFAULT_KEY = 'sk_test_DefaultDefaultDefaultDefault0001';
 export const DEMO_KEY = 'sk_test_DemoDemoDemoDemoDemoDemoDemo0002';
@@ -141,3 +142,16 @@ export function signInWith(email: string, password: string, client = '198.51.100
     body: new URLSearchParams({ email, password, next: '/' }).toString(),
   });
 }
+
+/** The columns a stored raw event is read back with (format 2 of src/events/stored-raw.ts deflates against them). */
+export const STORED_RAW_COLUMNS = `raw, typeof(raw) AS rawType, organization_id AS organizationId, action, actor_id AS actorId,
+  actor_name AS actorName, actor_email AS actorEmail, location, targets`;
+
+/** An event's raw JSON as stored, read straight from D1 and decoded; `rawType` says how it is kept. */
+export async function storedRaw(id: string): Promise<{ text: string; rawType: string; source: string }> {
+  const row = await env.DB.prepare(`SELECT source, ${STORED_RAW_COLUMNS} FROM events WHERE id = ?`).bind(id).first<StoredRawRow & { source: string }>();
+  if (!row) throw new Error(`no event ${id}`);
+  return { text: decodeRaw(row.raw, row), rawType: row.rawType, source: row.source };
+}
+
+export type StoredRawRow = RowText & { raw: StoredRaw; rawType: string };

@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { setProjectRateLimit } from '../../src/projects/settings';
 import { createProject } from '../../src/projects/store';
 import { createKey } from '../../src/projects/keys-store';
+import { startOfWindow } from '../rate-window';
 import { call, legacyEvent, ORIGIN, page, signIn } from './helpers';
 
 const NOW = Date.now();
@@ -20,6 +21,7 @@ async function projectWithKeys(tier: string, keys = 1) {
 describe('rate limits', () => {
   it('the strict tier: the 11th request in 10 seconds is a 429 with Retry-After, in either API', async () => {
     const { keys } = await projectWithKeys('strict');
+    await startOfWindow(5_000);
     const statuses: number[] = [];
     for (let i = 0; i < 10; i++) statuses.push((await call('GET', '/events?limit=1', { key: keys[0] })).status);
     expect(statuses.every((s) => s === 200)).toBe(true);
@@ -33,6 +35,7 @@ describe('rate limits', () => {
 
   it('counts per key: another key of the same project has its own budget', async () => {
     const { keys } = await projectWithKeys('strict', 2);
+    await startOfWindow(5_000);
     for (let i = 0; i < 11; i++) await call('POST', '/events', { key: keys[0], body: legacyEvent() });
     expect((await call('POST', '/events', { key: keys[0], body: legacyEvent() })).status).toBe(429);
     expect((await call('POST', '/events', { key: keys[1], body: legacyEvent() })).status).toBe(201);
@@ -40,6 +43,7 @@ describe('rate limits', () => {
 
   it('a rate-limited write stores nothing', async () => {
     const { keys } = await projectWithKeys('strict', 2);
+    await startOfWindow(5_000);
     for (let i = 0; i < 10; i++) await call('GET', '/events?limit=1', { key: keys[0] });
     const r = await call('POST', '/events', { key: keys[0], body: legacyEvent({ actor_id: 'user_limited' }) });
     expect(r.status).toBe(429);

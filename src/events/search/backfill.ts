@@ -10,7 +10,7 @@
 // while later, so no request that read 'backfill' can still be using it).
 import { sql } from 'drizzle-orm';
 import { statement, type Db } from '../../lib/db';
-import { toEvent, type ListRow } from '../rows';
+import { ROW_COLUMNS, toEvent, type ListRow } from '../rows';
 import { FTS_COLUMNS, ftsRow, rowTerms } from './fts';
 import type { SearchPhase } from './index-state';
 
@@ -57,8 +57,7 @@ function chunks(rows: StoredRow[]): { json: string; lowest: number }[] {
 /** One chunk: the next older events into search_fts and search_vocab, and the mark moved (0 indexed: none left). */
 async function step(db: Db, below: number | null): Promise<{ indexed: number; below: number | null }> {
   const rows = await db.all<StoredRow>(sql`
-    SELECT seq, id, project_id AS projectId, organization_id AS organizationId, action, action_type AS actionType,
-      occurred_at AS occurredAt, received_at AS receivedAt, version, source, raw
+    SELECT seq, ${ROW_COLUMNS}
     FROM events WHERE seq < ${below ?? Number.MAX_SAFE_INTEGER} ORDER BY seq DESC LIMIT ${BACKFILL_CHUNK_EVENTS}`);
   if (rows.length === 0) return { indexed: 0, below };
   const statements: D1PreparedStatement[] = [];

@@ -5,11 +5,11 @@
 import { and, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../lib/db';
 import { AppError } from '../../lib/errors';
-import type { ListRow } from '../rows';
+import { ROW_COLUMNS, type ListRow } from '../rows';
 import { events } from '../schema';
 import { checkCursor, checkCursorShape } from './cursor';
 import { BM25_WEIGHTS } from './fts';
-import { forwardPage, PAGE_COLUMNS, type EventPage } from './page';
+import { forwardPage, type EventPage } from './page';
 import type { Plan, Scope } from './plan';
 import { conditionsBesideMatch, ftsTable, matchValue } from './sql';
 
@@ -36,7 +36,7 @@ export async function listByRelevance(db: Db, plan: Plan, scope: Scope & { match
     keyset = sql`(f.score > ${score} OR (f.score = ${score} AND ${events.seq} < ${seq}))`;
   }
   const rows = await db.all<ListRow>(sql`
-    SELECT ${PAGE_COLUMNS}
+    SELECT ${ROW_COLUMNS}
     FROM (SELECT rowid AS r, ${BM25} AS score FROM ${fts} WHERE ${fts} MATCH ${match} AND rowid >= ${window}) AS f
     JOIN ${events} ON ${events.seq} = f.r
     WHERE ${and(...conditionsBesideMatch(plan.projectId, scope))} AND ${keyset}

@@ -6,10 +6,10 @@
 // caller reads the page by time instead.
 import { and, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../lib/db';
-import type { ListRow } from '../rows';
+import { ROW_COLUMNS, type ListRow } from '../rows';
 import { events } from '../schema';
 import { checkCursor, checkCursorShape, keysetAfter } from './cursor';
-import { forwardPage, PAGE_COLUMNS, type EventPage } from './page';
+import { forwardPage, type EventPage } from './page';
 import type { Plan, Scope } from './plan';
 import { conditionsBesideMatch, ftsTable, matchValue } from './sql';
 
@@ -52,7 +52,7 @@ export async function listByWindow(db: Db, plan: Plan, scope: Scope & { match: s
       FROM (SELECT rowid AS r FROM ${fts} WHERE ${fts} MATCH ${match} ORDER BY rowid DESC LIMIT ${window})
     ),
     page AS (
-      SELECT ${PAGE_COLUMNS}, ${events.seq} AS seq
+      SELECT ${ROW_COLUMNS}, ${events.seq} AS seq
       FROM ${events}
       WHERE ${and(...conditions)}
         AND ${events.seq} >= (SELECT lo FROM w)

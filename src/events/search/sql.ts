@@ -7,9 +7,17 @@ import type { PrefixSlot } from './language';
 import type { EventField, Filter, Scope, SearchTable, TargetField } from './plan';
 
 /**
- * What each filter compares with. The actor type and the location are stored only in
- * `raw` (legacy events have no actor type; their location is top-level, an Audit Logs
- * event's is in `context`): no index serves them, the project/time index bounds the scan.
+ * A row written before migration 0014: `raw` is TEXT and the only place of its location,
+ * actor type and targets. Newer rows keep those in columns (`raw` is a deflated BLOB that
+ * SQL cannot read; stored-raw.ts). A CASE evaluates only its chosen branch, so no JSON
+ * function ever sees a BLOB.
+ */
+const OLD_ROW = sql`${events.targets} IS NULL`;
+
+/**
+ * What each filter compares with. The actor type and the location: columns, or for an old
+ * row its `raw` (legacy events have no actor type; their location is top-level, an Audit
+ * Logs event's is in `context`). No index serves them, the project/time index bounds the scan.
  */
 const COLUMN = {
   organizationId: events.organizationId,
@@ -18,16 +26,20 @@ const COLUMN = {
   actorId: events.actorId,
   actorName: events.actorName,
   actorEmail: events.actorEmail,
-  actorType: sql`(${events.raw} ->> '$.actor.type')`,
-  location: sql`coalesce(${events.raw} ->> '$.context.location', ${events.raw} ->> '$.location')`,
+  actorType: sql`(CASE WHEN ${OLD_ROW} THEN ${events.raw} ->> '$.actor.type' ELSE ${events.actorType} END)`,
+  location: sql`(CASE WHEN ${OLD_ROW} THEN coalesce(${events.raw} ->> '$.context.location', ${events.raw} ->> '$.location') ELSE ${events.location} END)`,
   id: events.id,
 } satisfies Record<EventField, unknown>;
 
-/** Where a target field is in the stored event: each of an Audit Logs event's `targets`, a legacy event's own field. */
-const TARGET_FIELD: Record<TargetField, { key: string; legacy: string | null }> = {
-  targetId: { key: 'id', legacy: 'target_id' },
-  targetName: { key: 'name', legacy: 'target_name' },
-  targetType: { key: 'type', legacy: null },
+/**
+ * Where a target field is: its position in each `[id, name, type]` of the `targets` column,
+ * or in an old row's `raw`, its key in each of an Audit Logs event's `targets` or a legacy
+ * event's own field.
+ */
+const TARGET_FIELD: Record<TargetField, { index: string; key: string; legacy: string | null }> = {
+  targetId: { index: '$[0]', key: 'id', legacy: 'target_id' },
+  targetName: { index: '$[1]', key: 'name', legacy: 'target_name' },
+  targetType: { index: '$[2]', key: 'type', legacy: null },
 };
 
 /** The smallest string greater than every string that starts with `prefix` (actions are ASCII). */
@@ -47,9 +59,11 @@ function valueList(values: string[]): SQL {
 
 /** Some target's field is one of the values, exactly, as the event was sent. */
 function targetCondition(scope: Pick<Scope, 'index' | 'slots'>, f: Extract<Filter, { kind: 'target' }>): SQL {
-  const { key, legacy } = TARGET_FIELD[f.field];
-  const inStored = sql`EXISTS (SELECT 1 FROM json_each(${events.raw}, '$.targets') AS t WHERE t.value ->> ${key} IN ${valueList(f.values)})`;
-  const exact = legacy === null ? inStored : sql`(${inStored} OR ${events.raw} ->> ${legacy} IN ${valueList(f.values)})`;
+  const { index, key, legacy } = TARGET_FIELD[f.field];
+  const inColumn = sql`EXISTS (SELECT 1 FROM json_each(${events.targets}) AS t WHERE t.value ->> ${index} IN ${valueList(f.values)})`;
+  const inRaw = sql`EXISTS (SELECT 1 FROM json_each(${events.raw}, '$.targets') AS t WHERE t.value ->> ${key} IN ${valueList(f.values)})`;
+  const inOldRow = legacy === null ? inRaw : sql`(${inRaw} OR ${events.raw} ->> ${legacy} IN ${valueList(f.values)})`;
+  const exact = sql`(CASE WHEN ${OLD_ROW} THEN ${inOldRow} ELSE ${inColumn} END)`;
   return f.match === null ? exact : sql`(${matchCondition(scope, f.match)} AND ${exact})`;
 }
 
