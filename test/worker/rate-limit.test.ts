@@ -18,7 +18,7 @@ async function projectWithKeys(tier: string, keys = 1) {
   return { projectId: project.id, keys: plains };
 }
 
-describe('rate limits', () => {
+describe('rate limits', { timeout: 30_000 }, () => {
   it('the strict tier: the 11th request in 10 seconds is a 429 with Retry-After, in either API', async () => {
     const { keys } = await projectWithKeys('strict');
     await startOfWindow(5_000);
