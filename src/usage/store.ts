@@ -20,12 +20,20 @@ export interface UsageHit {
 export const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 export const statusClass = (status: number) => (status >= 500 ? '5xx' : status >= 400 ? '4xx' : '2xx');
 
+/**
+ * Usage is not counted for a project being deleted: a request answered just before the
+ * deletion records its usage afterwards (waitUntil), and would leave rows behind the
+ * deletion's cleanup (projects/delete.ts).
+ */
+const notDeleted = (projectId: string) => sql`NOT EXISTS (SELECT 1 FROM project_deletions WHERE project_id = ${projectId})`;
+
 /** The counter upsert: adds `requests` requests and the hit's events to its day's row. */
 export function usageStatement(db: Db, hit: UsageHit, requests = 1): D1PreparedStatement {
   return statement(
     db,
     sql`INSERT INTO usage_daily (project_id, day, endpoint, status_class, requests, events)
-      VALUES (${hit.projectId}, ${utcDay(hit.at)}, ${hit.endpoint}, ${statusClass(hit.status)}, ${Math.max(1, Math.floor(requests))}, ${hit.events})
+      SELECT ${hit.projectId}, ${utcDay(hit.at)}, ${hit.endpoint}, ${statusClass(hit.status)}, ${Math.max(1, Math.floor(requests))}, ${hit.events}
+      WHERE ${notDeleted(hit.projectId)}
       ON CONFLICT (project_id, day, endpoint, status_class)
       DO UPDATE SET requests = requests + excluded.requests, events = events + excluded.events`,
   );
@@ -35,7 +43,8 @@ export function usageStatement(db: Db, hit: UsageHit, requests = 1): D1PreparedS
 export function keyUsageStatement(db: Db, projectId: string, keyId: string, requests: number, lastUsedAt: number): D1PreparedStatement {
   return statement(
     db,
-    sql`INSERT INTO usage_keys (project_id, key_id, requests, last_used_at) VALUES (${projectId}, ${keyId}, ${requests}, ${lastUsedAt})
+    sql`INSERT INTO usage_keys (project_id, key_id, requests, last_used_at)
+      SELECT ${projectId}, ${keyId}, ${requests}, ${lastUsedAt} WHERE ${notDeleted(projectId)}
       ON CONFLICT (project_id, key_id)
       DO UPDATE SET requests = requests + excluded.requests, last_used_at = max(last_used_at, excluded.last_used_at)`,
   );

@@ -4,6 +4,7 @@ import { env } from 'cloudflare:workers';
 import { drizzle } from 'drizzle-orm/d1';
 import { describe, expect, it } from 'vitest';
 import { DELETE_CHUNK, deleteProjectEvents } from '../../src/projects/delete';
+import { keyUsageStatement, usageStatement } from '../../src/usage/store';
 import { auditLogBody, call, page, postForm, signIn } from './helpers';
 
 async function newProject(owner: Awaited<ReturnType<typeof signIn>>, name: string): Promise<string> {
@@ -124,4 +125,20 @@ describe('deleting a project', () => {
     expect(await rows('exports')).toBe(0);
     expect((await env.EXPORTS.list({ prefix: `exports/${pid}/` })).objects).toEqual([]);
   }, 60_000);
+});
+
+describe('usage of a deleted project', () => {
+  it('is not counted once its deletion started (a late waitUntil would leave rows behind the cleanup)', async () => {
+    const projectId = 'proj_usage_after_delete';
+    await env.DB.prepare('INSERT INTO project_deletions (project_id, requested_at) VALUES (?, ?)').bind(projectId, Date.now()).run();
+    const db = drizzle(env.DB);
+    await db.$client.batch([
+      usageStatement(db, { projectId, at: Date.now(), endpoint: 'GET /events', status: 200, events: 0 }),
+      keyUsageStatement(db, projectId, 'key_late', 1, Date.now()),
+    ]);
+    for (const table of ['usage_daily', 'usage_keys']) {
+      const n = await env.DB.prepare(`SELECT count(*) AS n FROM ${table} WHERE project_id = ?`).bind(projectId).first<{ n: number }>();
+      expect(n, table).toEqual({ n: 0 });
+    }
+  });
 });
