@@ -8,7 +8,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { batch, statement, type Db } from '../lib/db';
 import { ROW_COLUMNS, toEvent, type ListRow } from './rows';
-import { ftsRow, isStemKey, PRIMARY_COLUMNS, rowTerms, VOCAB_PRIMARY } from './search/fts';
+import { indexEntry, isStemKey, PRIMARY_COLUMNS, VOCAB_PRIMARY } from './search/fts';
 
 /** Events per chunk: a chunk's reads and its batch stay far inside D1's 30 s and 100 KB per statement. */
 export const PURGE_CHUNK_EVENTS = 200;
@@ -75,7 +75,7 @@ export async function purgeChunk(db: Db, input: PurgeChunkInput): Promise<PurgeC
   const targets: [string, number][] = [];
   for (const row of rows) {
     const event = toEvent(row);
-    for (const w of rowTerms(ftsRow(event))) if (!isStemKey(w)) words.add(w);
+    for (const w of indexEntry(event).terms) if (!isStemKey(w)) words.add(w);
     for (const t of event.targets) targets.push([t.id, row.seq]);
   }
 

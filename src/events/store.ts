@@ -8,7 +8,7 @@ import type { AuditEvent, NewEvent } from './model';
 import { listColumns, toEvent } from './rows';
 import { events } from './schema';
 import { encodeRaw, storedRawParam } from './stored-raw';
-import { FTS_COLUMNS, ftsRow, legacyProjectToken, projectTag, rowTerms } from './search/fts';
+import { FTS_COLUMNS, indexEntry, legacyProjectToken, projectTag } from './search/fts';
 import { notePhase, oldIndexMayBeWritten } from './search/index-state';
 
 export type { Db };
@@ -39,7 +39,7 @@ interface PreparedRow {
 
 function prepareRow(e: NewEvent, id: string, projectId: string, receivedAt: number): PreparedRow {
   const full: AuditEvent = { ...e, id, projectId, receivedAt };
-  const f = ftsRow(full);
+  const { row: f, terms } = indexEntry(full);
   // The columns as stored, which format 2 of stored-raw.ts deflates `raw` against (`t`: the targets column's text).
   const text = {
     organizationId: e.organizationId,
@@ -67,7 +67,7 @@ function prepareRow(e: NewEvent, id: string, projectId: string, receivedAt: numb
     ty: e.actor.type,
     t: text.targets,
     f: FTS_COLUMNS.map((col) => f[col]),
-    w: rowTerms(f),
+    w: terms,
   };
   return { id, json: JSON.stringify(row) };
 }

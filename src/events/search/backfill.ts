@@ -11,7 +11,7 @@
 import { sql } from 'drizzle-orm';
 import { statement, type Db } from '../../lib/db';
 import { ROW_COLUMNS, toEvent, type ListRow } from '../rows';
-import { FTS_COLUMNS, ftsRow, rowTerms } from './fts';
+import { FTS_COLUMNS, indexEntry } from './fts';
 import type { SearchPhase } from './index-state';
 
 /** Events read per chunk, and the JSON bound per statement (D1: 100 KB per statement). */
@@ -39,8 +39,8 @@ function chunks(rows: StoredRow[]): { json: string; lowest: number }[] {
   let size = 2;
   let lowest = Infinity;
   for (const row of rows) {
-    const f = ftsRow(toEvent(row));
-    const one = JSON.stringify({ s: row.seq, f: FTS_COLUMNS.map((c) => f[c]), w: rowTerms(f) });
+    const { row: f, terms } = indexEntry(toEvent(row));
+    const one = JSON.stringify({ s: row.seq, f: FTS_COLUMNS.map((c) => f[c]), w: terms });
     if (current.length > 0 && size + one.length + 1 > BACKFILL_CHUNK_BYTES) {
       out.push({ json: `[${current.join(',')}]`, lowest });
       current = [];

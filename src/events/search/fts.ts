@@ -231,18 +231,10 @@ class EntryBuilder {
 /** A part as `Array.prototype.join` writes it (null and undefined are empty). */
 const joined = (part: unknown): string => (typeof part === 'string' ? part : part == null ? '' : `${part as string}`);
 
+/** The event's index row alone (writers use indexEntry, which gives its vocabulary keys too). */
 export function ftsRow(e: AuditEvent): FtsRow {
-  const entry = indexEntry(e);
-  last = { entry, columns: FTS_COLUMNS.map((c) => entry.row[c]) };
-  return entry.row;
+  return indexEntry(e).row;
 }
-
-/**
- * The last row ftsRow made, with its keys: a write asks for a row's keys right after making
- * it (`rowTerms(ftsRow(e))`), and they were found on the way. Used once, and only while the
- * row still holds the text it was made with.
- */
-let last: { entry: IndexEntry; columns: string[] } | null = null;
 
 /**
  * A tagged term's vocabulary key: `<whole><term>`, or for an identifier `i<tag>_<stem>`,
@@ -267,11 +259,6 @@ function vocabKey(term: string, whole: string): string {
  * their terms' first appearance, the primary columns' before the metadata's.
  */
 export function rowTerms(row: FtsRow): string[] {
-  if (last !== null && last.entry.row === row && FTS_COLUMNS.every((c, i) => row[c] === last!.columns[i])) {
-    const { terms } = last.entry;
-    last = null;
-    return terms;
-  }
   const primary = new Set<string>();
   const keys = new Set<string>();
   for (const col of FTS_COLUMNS) {
