@@ -8,6 +8,7 @@
 // the Worker's scheduled() handler; running it again by hand only advances it.
 import { sql } from 'drizzle-orm';
 import { statement, type Db } from '../lib/db';
+import { jsonChunks } from '../lib/json-chunks';
 import type { EventSource } from './model';
 import { rawParts } from './raw';
 import { decodeRaw, encodeRaw, storedRawParam, type StoredRaw } from './stored-raw';
@@ -43,36 +44,18 @@ interface OldRow {
 }
 
 /** An old row in the current form, as a JSON object for the UPDATE (the same fields store.ts writes). */
-function currentForm(row: OldRow): string {
+function currentForm(row: OldRow): object {
   const raw = decodeRaw(row.raw);
   const parts = rawParts(row.source, raw);
   // The row's columns as they will be stored: the unchanged ones as read, the new ones as written here.
   const text = { ...row, location: parts.context.location ?? '', targets: JSON.stringify(parts.targets.map((x) => [x.id, x.name, x.type])) };
-  return JSON.stringify({
+  return {
     s: row.seq,
     ...storedRawParam(encodeRaw(raw, text)),
     l: text.location,
     ty: parts.actor.type,
     t: text.targets,
-  });
-}
-
-/** The rewritten rows as JSON arrays of at most LAYOUT_CHUNK_BYTES each. */
-function jsonChunks(rows: OldRow[]): string[] {
-  const out: string[] = [];
-  let current: string[] = [];
-  let size = 2;
-  for (const one of rows.map(currentForm)) {
-    if (current.length > 0 && size + one.length + 1 > LAYOUT_CHUNK_BYTES) {
-      out.push(`[${current.join(',')}]`);
-      current = [];
-      size = 2;
-    }
-    current.push(one);
-    size += one.length + 1;
-  }
-  if (current.length > 0) out.push(`[${current.join(',')}]`);
-  return out;
+  };
 }
 
 /** One chunk below the mark: the next LAYOUT_CHUNK_EVENTS older rows still in an old form rewritten, the mark moved. */
@@ -87,7 +70,7 @@ async function step(db: Db, below: number): Promise<{ moved: number; below: numb
   const lowest = rows[rows.length - 1].seq;
   const results = await db.$client.batch([
     // `targets IS NULL` again: a row rewritten by a run beside this one is left as it is.
-    ...jsonChunks(rows).map((chunk) =>
+    ...jsonChunks(rows.map(currentForm), LAYOUT_CHUNK_BYTES).map((chunk) =>
       statement(db, sql`UPDATE events SET data = '', user_agent = NULL, location = j.value ->> 'l',
           actor_type = j.value ->> 'ty', targets = j.value ->> 't', raw = coalesce(unhex(j.value ->> 'rz'), j.value ->> 'r')
         FROM json_each(${chunk}) AS j WHERE events.seq = j.value ->> 's' AND events.targets IS NULL`),

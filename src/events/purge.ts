@@ -7,6 +7,7 @@
 // and when is organizations/expiry.ts.
 import { sql, type SQL } from 'drizzle-orm';
 import { batch, statement, type Db } from '../lib/db';
+import { jsonChunks } from '../lib/json-chunks';
 import { ROW_COLUMNS, toEvent, type ListRow } from './rows';
 import { indexEntry, isStemKey, PRIMARY_COLUMNS, VOCAB_PRIMARY } from './search/fts';
 
@@ -38,25 +39,6 @@ export interface PurgeChunkResult {
 
 type StoredRow = ListRow & { seq: number };
 
-/** JSON arrays of `items`, each under MAX_BOUND_JSON. */
-function jsonChunks(items: unknown[]): string[] {
-  const out: string[] = [];
-  let current: string[] = [];
-  let size = 2;
-  for (const item of items) {
-    const one = JSON.stringify(item);
-    if (current.length > 0 && size + one.length + 1 > MAX_BOUND_JSON) {
-      out.push(`[${current.join(',')}]`);
-      current = [];
-      size = 2;
-    }
-    current.push(one);
-    size += one.length + 1;
-  }
-  if (current.length > 0) out.push(`[${current.join(',')}]`);
-  return out;
-}
-
 /**
  * Deletes up to `max` of the organization's oldest events that occurred before `cutoff`,
  * with their index rows, targets and vocabulary, and records what went in `purges`.
@@ -85,7 +67,7 @@ export async function purgeChunk(db: Db, input: PurgeChunkInput): Promise<PurgeC
   // The unary `+` keeps SQLite on the rowid lookups (the organization's index would walk all its events).
   const present: SQL = sql`SELECT seq FROM events WHERE seq IN (SELECT CAST(value AS INTEGER) FROM json_each(${seqs}))
     AND +project_id = ${projectId} AND +organization_id = ${organizationId}`;
-  const targetChunks = jsonChunks(targets);
+  const targetChunks = jsonChunks(targets, MAX_BOUND_JSON);
   const targetRows = (chunk: string): SQL => sql`SELECT t.value ->> '$[0]' AS target_id, CAST(t.value ->> '$[1]' AS INTEGER) AS event_seq
     FROM json_each(${chunk}) AS t WHERE CAST(t.value ->> '$[1]' AS INTEGER) IN (${present})`;
 
@@ -100,7 +82,7 @@ export async function purgeChunk(db: Db, input: PurgeChunkInput): Promise<PurgeC
     ),
     statement(db, sql`DELETE FROM events WHERE seq IN (${present}) AND ${notHeld}`),
     // Words no remaining event has in the columns their key stands for (p: the primary columns, m: meta).
-    ...jsonChunks([...words]).map((chunk) =>
+    ...jsonChunks([...words], MAX_BOUND_JSON).map((chunk) =>
       statement(db, sql`DELETE FROM search_vocab WHERE term IN (SELECT value FROM json_each(${chunk}))
         AND NOT EXISTS (SELECT 1 FROM search_fts WHERE search_fts MATCH
           (CASE WHEN substr(term, 1, 1) = ${VOCAB_PRIMARY} THEN ${PRIMARY_COLUMNS + ' : "'} ELSE 'meta : "' END) || substr(term, 2) || '"' LIMIT 1)`),
