@@ -10,7 +10,8 @@
 // back-reference costs about 3 bytes where the text costs one per character (−58 B per
 // event on the bench's data). Reading it needs those columns exactly as stored, so it is
 // used only when each of them round-trips through D1 unchanged (no lone surrogate, no NUL);
-// otherwise format 1.
+// otherwise format 1. Those columns are therefore never updated without re-encoding `raw` in
+// the same statement (the one UPDATE of them is layout-backfill.ts, which does both).
 //
 // node:zlib (workerd's native implementation, `nodejs_compat`) because the Web
 // CompressionStream has no preset dictionary, and without one a 430-byte event shrinks to
