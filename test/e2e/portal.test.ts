@@ -10,6 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchChromium } from './browser.ts';
 import { E2E_VARS } from './vars.ts';
+import { parseCsv } from '../csv.ts';
 
 const BASE = inject('waymarkUrl');
 const url = new URL(BASE);
@@ -23,26 +24,6 @@ const sdk11 = new WorkOS11(KEY, { apiHostname: url.hostname, port: Number(url.po
 const sdk7 = new WorkOS7(KEY, { apiHostname: url.hostname, port: Number(url.port), https: false });
 
 let browser: Browser;
-
-/** RFC 4180 rows (quoted cells may hold commas, quotes and line breaks). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (cell += '"'), i++;
-      else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') row.push(cell), (cell = '');
-    else if (ch === '\r' && text[i + 1] === '\n') row.push(cell), rows.push(row), (row = []), (cell = ''), i++;
-    else cell += ch;
-  }
-  return rows;
-}
 
 async function shot(p: Page, name: string) {
   await p.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });

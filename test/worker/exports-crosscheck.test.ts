@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { checkLink } from '../../src/exports/link';
 import { getExport } from '../../src/exports/store';
 import { call, DEMO_KEY } from './helpers';
+import { parseCsv } from '../csv';
 
 const T0 = Date.UTC(2026, 2, 1, 0, 0, 0);
 let orgCounter = 0;
@@ -57,30 +58,6 @@ async function waitReady(id: string, key?: string, timeoutMs = 60_000) {
 async function download(url: string) {
   const u = new URL(url);
   return call('GET', u.pathname + u.search, { key: null });
-}
-
-/** The records of an RFC 4180 CSV text (quoted fields may hold commas, quotes and line breaks). */
-function parseCsv(text: string): string[][] {
-  const records: string[][] = [];
-  let record: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') record.push(field), (field = '');
-    else if (ch === '\r' && text[i + 1] === '\n') {
-      record.push(field);
-      records.push(record);
-      (record = []), (field = ''), i++;
-    } else field += ch;
-  }
-  if (field !== '' || record.length > 0) records.push([...record, field]);
-  return records;
 }
 
 /** The event ids of a CSV export's data rows (by the header's `id` column; every row as wide as the header). */

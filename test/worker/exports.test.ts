@@ -12,6 +12,8 @@ import { createExport, getExport } from '../../src/exports/store';
 import { createProject } from '../../src/projects/store';
 import { createKey } from '../../src/projects/keys-store';
 import { call } from './helpers';
+import { parseCsv } from '../csv';
+import { until } from '../until';
 
 const db = () => drizzle(env.DB);
 const T0 = Date.UTC(2026, 2, 1);
@@ -38,37 +40,6 @@ async function seed(k: string, org: string, count: number, startAt: number, note
     const r = await call('POST', '/audit_logs/events/batch', { key: k, body: { events } });
     expect(r.status, r.text.slice(0, 200)).toBe(200);
   }
-}
-
-async function until<T>(read: () => Promise<T>, done: (v: T) => boolean, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  let v = await read();
-  while (!done(v) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 100));
-    v = await read();
-  }
-  return v;
-}
-
-/** A minimal CSV reader (RFC 4180 quoting) for checking what was written. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (cell += '"'), i++;
-      else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') row.push(cell), (cell = '');
-    else if (ch === '\r' && text[i + 1] === '\n') {
-      row.push(cell), rows.push(row), (row = []), (cell = ''), i++;
-    } else cell += ch;
-  }
-  return rows;
 }
 
 beforeAll(async () => {

@@ -13,6 +13,7 @@ import { getExport } from '../../src/exports/store';
 import { ACTION_WINDOW, organizationActions } from '../../src/portal/actions';
 import { countingD1 } from './d1-counter';
 import { auditLogBody, call, DEMO_KEY, ORIGIN, page, postForm, signIn } from './helpers';
+import { until } from '../until';
 
 const ORG_A = 'org_vx_a';
 const ORG_B = 'org_vx_b';
@@ -52,16 +53,6 @@ function postExport(v: Viewer, form: Record<string, string>, headers: Record<str
 }
 
 const exportIdsIn = (html: string) => [...html.matchAll(/data-export-id="(audit_log_export_[0-9A-Z]+)"/g)].map((m) => m[1]);
-
-async function until<T>(read: () => Promise<T>, done: (v: T) => boolean, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  let v = await read();
-  while (!done(v) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 100));
-    v = await read();
-  }
-  return v;
-}
 
 /** The newest viewer export id on the viewer's Exports page. */
 async function newestExportId(v: Viewer): Promise<string> {
