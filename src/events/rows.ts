@@ -33,6 +33,9 @@ export const ROW_COLUMNS = sql`${events.id} AS id, ${events.projectId} AS projec
   ${events.actorId} AS actorId, ${events.actorName} AS actorName, ${events.actorEmail} AS actorEmail,
   ${events.location} AS location, ${events.targets} AS targets`;
 
+/** How many columns ROW_COLUMNS selects (a UNION ALL beside it pads to this many). */
+export const ROW_COLUMN_COUNT = Object.keys(listColumns).length;
+
 /** A row as reads select it (every column of `listColumns`). */
 export interface ListRow extends RowText {
   id: string;

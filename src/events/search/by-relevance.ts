@@ -11,7 +11,7 @@ import { checkCursor, checkCursorShape } from './cursor';
 import { BM25_WEIGHTS } from './fts';
 import { forwardPage, type EventPage } from './page';
 import type { Plan, Scope } from './plan';
-import { conditionsBesideMatch, ftsTable, matchValue } from './sql';
+import { filterConditions, ftsTable, matchValue } from './sql';
 
 /** Relevance ranks the newest this-many matches of a search (documented in the README). */
 export const RELEVANCE_WINDOW = 2_000;
@@ -26,7 +26,6 @@ export async function listByRelevance(db: Db, plan: Plan, scope: Scope & { match
   const match = matchValue(scope.match, scope.slots);
   const fts = ftsTable(scope.index);
   const BM25 = sql`bm25(${fts}, ${sql.raw(BM25_WEIGHTS.join(', '))})`;
-  const window = sql`(SELECT min(r) FROM (SELECT rowid AS r FROM ${fts} WHERE ${fts} MATCH ${match} ORDER BY rowid DESC LIMIT ${RELEVANCE_WINDOW}))`;
   let keyset: SQL = sql`1 = 1`;
   if (plan.after !== undefined) {
     await checkCursorShape(db, plan.projectId, plan.after, 'after');
@@ -35,13 +34,23 @@ export async function listByRelevance(db: Db, plan: Plan, scope: Scope & { match
     const score = sql`(SELECT ${BM25} FROM ${fts} WHERE ${fts} MATCH ${match} AND rowid = ${seq})`;
     keyset = sql`(f.score > ${score} OR (f.score = ${score} AND ${events.seq} < ${seq}))`;
   }
+  // Excluded words are looked up over the window's arrival range only.
+  const excluded =
+    scope.exclude === null
+      ? sql`1 = 1`
+      : sql`${events.seq} NOT IN (SELECT rowid FROM ${fts} WHERE ${fts} MATCH ${matchValue(scope.exclude, scope.slots)} AND rowid >= (SELECT min(r) FROM f))`;
+  // The window and its scores in one read of the index; the page sorted on (score, seq) alone,
+  // its rows joined last (sorting whole rows, with their stored event, cost more).
   const rows = await db.all<ListRow>(sql`
-    SELECT ${ROW_COLUMNS}
-    FROM (SELECT rowid AS r, ${BM25} AS score FROM ${fts} WHERE ${fts} MATCH ${match} AND rowid >= ${window}) AS f
-    JOIN ${events} ON ${events.seq} = f.r
-    WHERE ${and(...conditionsBesideMatch(plan.projectId, scope))} AND ${keyset}
-    ORDER BY f.score, ${events.seq} DESC
-    LIMIT ${plan.limit + 1}`);
+    WITH f AS MATERIALIZED (SELECT rowid AS r, ${BM25} AS score FROM ${fts} WHERE ${fts} MATCH ${match} ORDER BY rowid DESC LIMIT ${RELEVANCE_WINDOW}),
+    keys AS MATERIALIZED (
+      SELECT ${events.seq} AS seq, f.score AS score FROM f JOIN ${events} ON ${events.seq} = f.r
+      WHERE ${and(...filterConditions(plan.projectId, scope))} AND ${excluded} AND ${keyset}
+      ORDER BY f.score, ${events.seq} DESC
+      LIMIT ${plan.limit + 1}
+    )
+    SELECT ${ROW_COLUMNS} FROM keys JOIN ${events} ON ${events.seq} = keys.seq
+    ORDER BY keys.score, keys.seq DESC`);
   // An empty page after a cursor: a 422 when it is not an event here (else the search ended).
   if (rows.length === 0 && plan.after !== undefined) await checkCursor(db, plan.projectId, plan.after, 'after');
   return forwardPage(rows, plan.limit, plan.after);

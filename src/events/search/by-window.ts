@@ -6,12 +6,12 @@
 // caller reads the page by time instead.
 import { and, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../lib/db';
-import { ROW_COLUMNS, type ListRow } from '../rows';
+import { ROW_COLUMN_COUNT, ROW_COLUMNS, type ListRow } from '../rows';
 import { events } from '../schema';
 import { checkCursor, checkCursorShape, keysetAfter } from './cursor';
 import { forwardPage, type EventPage } from './page';
 import type { Plan, Scope } from './plan';
-import { conditionsBesideMatch, ftsTable, matchValue } from './sql';
+import { filterConditions, ftsTable, matchValue } from './sql';
 
 /** How many of the newest matches the window holds. */
 export const WINDOW = 2_000;
@@ -37,47 +37,65 @@ export async function listByWindows(db: Db, plan: Plan, scope: Scope & { match: 
 export async function listByWindow(db: Db, plan: Plan, scope: Scope & { match: string }, window: number): Promise<EventPage | null> {
   const match = matchValue(scope.match, scope.slots);
   const fts = ftsTable(scope.index);
-  const conditions: SQL[] = conditionsBesideMatch(plan.projectId, scope);
+  const conditions: SQL[] = filterConditions(plan.projectId, scope);
   if (plan.after !== undefined) {
     await checkCursorShape(db, plan.projectId, plan.after, 'after');
     conditions.push(keysetAfter(plan.projectId, plan.after, true));
   }
-  // One round trip: the window's bounds, the page inside it (the LEFT JOIN keeps the
-  // bounds when the page is empty) and, only when the window is full and the page filled
-  // (CASE evaluates lazily), the exactness proof: no event older than the window by arrival
-  // but inside the page's time span matches.
-  const rows = await db.all<ListRow & { seq: number; windowN: number; windowLo: number | null; late: number | null }>(sql`
-    WITH w AS (
-      SELECT min(r) AS lo, count(*) AS n
-      FROM (SELECT rowid AS r FROM ${fts} WHERE ${fts} MATCH ${match} ORDER BY rowid DESC LIMIT ${window})
-    ),
-    page AS (
-      SELECT ${ROW_COLUMNS}, ${events.seq} AS seq
+  // Excluded words are looked up over the arrival range of the rows they are checked against
+  // only (`seq NOT IN` every match of a common word reads all of them first).
+  const exclude = scope.exclude === null ? null : matchValue(scope.exclude, scope.slots);
+  const none = sql`SELECT NULL AS r WHERE 0`;
+  // One round trip, every FTS expression read at most twice (each read of the index costs
+  // about 0.15 ms to set up, and a per-row lookup as much again). Each read is a CTE of its
+  // own: D1 allows an expression tree 100 deep, and a subquery nested in a condition counts.
+  // - `wr`: the window, the newest matches by arrival (rowid), read once;
+  // - `keys`: the page inside the window, sorted on (time, seq) alone (sorting whole rows,
+  //   with their stored event, cost more than reading them);
+  // - the exactness proof, only when the window is full and the page filled: `span` is
+  //   every event that passes the filters, lies inside the page's time span and arrived
+  //   before the window (few when arrival order follows time: these are the late arrivals);
+  //   one read of the index over their arrival range says whether any of them matches
+  //   (CTEs are read where first used: inside the CASE, only when the proof is needed);
+  // - the page's rows, joined last, and one row of the window's bounds (sorted here: a
+  //   sort in SQL would copy whole rows once more).
+  const rows = await db.all<ListRow & { seq: number; at: number; windowN: number | null; windowLo: number | null; late: number | null }>(sql`
+    WITH wr AS MATERIALIZED (SELECT rowid AS r FROM ${fts} WHERE ${fts} MATCH ${match} ORDER BY rowid DESC LIMIT ${window}),
+    w AS (SELECT min(r) AS lo, count(*) AS n FROM wr),
+    wx AS MATERIALIZED (${exclude === null ? none : sql`SELECT rowid AS r FROM ${fts} WHERE ${fts} MATCH ${exclude} AND rowid >= (SELECT lo FROM w)`}),
+    keys AS MATERIALIZED (
+      SELECT ${events.seq} AS seq, ${events.occurredAt} AS at
       FROM ${events}
-      WHERE ${and(...conditions)}
-        AND ${events.seq} >= (SELECT lo FROM w)
-        AND ${events.seq} IN (SELECT rowid FROM ${fts} WHERE ${fts} MATCH ${match} AND rowid >= (SELECT lo FROM w))
+      WHERE ${and(...conditions)} AND ${events.seq} IN (SELECT r FROM wr) AND ${events.seq} NOT IN (SELECT r FROM wx)
       ORDER BY ${events.occurredAt} DESC, ${events.seq} DESC
       LIMIT ${plan.limit + 1}
     ),
+    span AS MATERIALIZED (
+      SELECT ${events.seq} AS seq FROM ${events}
+      WHERE ${and(...conditions)} AND ${events.occurredAt} >= (SELECT min(at) FROM keys) AND ${events.seq} < (SELECT lo FROM w)
+    ),
+    sb AS (SELECT min(seq) AS lo FROM span),
+    sm AS MATERIALIZED (SELECT rowid AS r FROM ${fts} WHERE ${fts} MATCH ${match} AND rowid >= (SELECT lo FROM sb) AND rowid < (SELECT lo FROM w)),
+    sx AS MATERIALIZED (${exclude === null ? none : sql`SELECT rowid AS r FROM ${fts} WHERE ${fts} MATCH ${exclude} AND rowid >= (SELECT lo FROM sb) AND rowid < (SELECT lo FROM w)`}),
     proof AS (
-      SELECT CASE WHEN (SELECT n FROM w) >= ${window} AND (SELECT count(*) FROM page) > ${plan.limit} THEN EXISTS (
-        SELECT 1 FROM ${events}
-        WHERE ${and(...conditions)}
-          AND ${events.occurredAt} >= (SELECT min(occurredAt) FROM page)
-          AND ${events.seq} < (SELECT lo FROM w)
-          AND EXISTS (SELECT 1 FROM ${fts} WHERE ${fts} MATCH ${match} AND ${fts}.rowid = ${events.seq})
-      ) END AS late
+      SELECT CASE WHEN (SELECT n FROM w) >= ${window} AND (SELECT count(*) FROM keys) > ${plan.limit} AND EXISTS (SELECT 1 FROM span)
+        THEN EXISTS (SELECT 1 FROM span WHERE seq IN (SELECT r FROM sm) AND seq NOT IN (SELECT r FROM sx))
+        ELSE 0 END AS late
     )
-    SELECT w.n AS windowN, w.lo AS windowLo, proof.late AS late, page.* FROM w JOIN proof LEFT JOIN page ON 1 = 1`);
-  const windowN = rows[0]?.windowN ?? 0;
-  const lo = rows[0]?.windowLo ?? null;
-  const found = rows.filter((r) => r.id !== null);
+    SELECT ${ROW_COLUMNS}, keys.seq AS seq, keys.at AS at, NULL AS windowN, NULL AS windowLo, NULL AS late
+    FROM keys JOIN ${events} ON ${events.seq} = keys.seq
+    UNION ALL
+    SELECT ${sql.raw(Array(ROW_COLUMN_COUNT + 2).fill('NULL').join(', '))}, w.n, w.lo, proof.late FROM w JOIN proof`);
+  // The bounds row (no id), then the page, in list order.
+  const bounds = rows.find((r) => r.id === null);
+  const found = rows.filter((r) => r.id !== null).sort((a, b) => b.at - a.at || b.seq - a.seq);
+  const windowN = bounds?.windowN ?? 0;
+  const lo = bounds?.windowLo ?? null;
   if (found.length === 0 && plan.after !== undefined) await checkCursor(db, plan.projectId, plan.after, 'after');
   if (lo === null) return { events: [], before: null, after: null };
   if (windowN >= window) {
     if (found.length <= plan.limit) return null; // the window ran dry before the page filled
-    if (rows[0].late) return null; // a late arrival may belong on this page
+    if (bounds?.late) return null; // a late arrival may belong on this page
   }
   return forwardPage(found, plan.limit, plan.after);
 }

@@ -1,0 +1,134 @@
+// The newest-first executors against a plain reference written here: events whose arrival
+// order disagrees with their time (late arrivals, events dated ahead, ties), searched with
+// words, prefixes and excluded words, through windows smaller than the matches and small
+// pages, so that every proof and every fallback of by-window.ts and by-time.ts is taken.
+// A faster wrong page fails: each page must be exactly the reference's, cursor by cursor.
+import { env } from 'cloudflare:workers';
+import { drizzle } from 'drizzle-orm/d1';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { listEvents, type EventQuery } from '../../src/events/list';
+import { createKey } from '../../src/projects/keys-store';
+import { createProject } from '../../src/projects/store';
+import { call } from './helpers';
+
+const NOW = Date.UTC(2026, 10, 26, 12, 0, 0);
+const WORDS = ['alpha', 'alps', 'beta', 'bravo', 'gamma', 'delta'] as const;
+
+interface Sent {
+  id: string;
+  arrival: number;
+  at: number;
+  words: string[];
+}
+const sent: Sent[] = [];
+let projectId = '';
+
+/** A small deterministic generator (the same events every run). */
+function rng(seed: number) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(s ^ (s >>> 15), 1 | s);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+beforeAll(async () => {
+  const project = await createProject(env.KV, { name: 'Exactness', now: NOW });
+  projectId = project.id;
+  const key = (await createKey(env.KV, { projectId, mode: 'test', name: 'x', now: NOW })).plain;
+  const r = rng(8);
+  const base = NOW - 10 * 86_400_000;
+  // 160 events in 8 batches: mostly in time order, with late arrivals (up to 3 days old),
+  // events dated ahead of the ones after them, and equal times.
+  let clock = base;
+  for (let batch = 0; batch < 8; batch++) {
+    const events: { at: number; words: string[] }[] = [];
+    for (let i = 0; i < 20; i++) {
+      clock += 60_000;
+      const kind = r();
+      const at = kind < 0.2 ? clock - Math.floor(r() * 3 * 86_400_000) : kind < 0.25 ? clock + 6 * 3_600_000 : kind < 0.35 ? clock - 60_000 : clock;
+      const words = WORDS.filter(() => r() < 0.45);
+      if (words.length === 0) words.push(WORDS[Math.floor(r() * WORDS.length)]);
+      events.push({ at, words });
+    }
+    const res = await call('POST', '/events/batch', {
+      key,
+      body: {
+        events: events.map((e, i) => ({
+          group: 'org_exact',
+          location: '203.0.113.9',
+          action: 'doc.viewed',
+          action_type: 'R',
+          actor_name: e.words.join(' '),
+          actor_id: `user_${batch}_${i}`,
+          target_name: 'report',
+          target_id: 'doc_1',
+          occurred_at: new Date(e.at).toISOString(),
+        })),
+      },
+    });
+    expect(res.status, res.text).toBe(201);
+    res.body.ids.forEach((id: string, i: number) => sent.push({ id, arrival: sent.length, ...events[i] }));
+  }
+});
+
+/** The reference: which events a search means, in list order. */
+function reference(keep: (words: string[]) => boolean, newestFirst: boolean): string[] {
+  const hits = sent.filter((e) => keep(e.words));
+  hits.sort((a, b) => (newestFirst ? -1 : 1) * (a.at - b.at || a.arrival - b.arrival));
+  return hits.map((e) => e.id);
+}
+
+/** Every page of a query, walking `after` cursors. */
+async function walk(query: Omit<EventQuery, 'projectId' | 'limit'>, limit: number): Promise<string[]> {
+  const db = drizzle(env.DB);
+  const seen: string[] = [];
+  let after: string | undefined;
+  for (let pages = 0; pages < 200; pages++) {
+    const page = await listEvents(db, { projectId, limit, now: NOW, ...query, after });
+    expect(page.events.length).toBeLessThanOrEqual(limit);
+    seen.push(...page.events.map((e) => e.id));
+    if (!page.after) break;
+    after = page.after;
+  }
+  return seen;
+}
+
+const has = (w: string) => (words: string[]) => words.includes(w);
+const starts = (p: string) => (words: string[]) => words.some((w) => w.startsWith(p));
+const CASES: [string, (words: string[]) => boolean][] = [
+  ['alpha', has('alpha')],
+  ['al', starts('al')],
+  ['gamma delta', (w) => has('gamma')(w) && has('delta')(w)],
+  ['alpha -beta', (w) => has('alpha')(w) && !has('beta')(w)],
+  ['-alpha', (w) => !has('alpha')(w)],
+  ['-al', (w) => !starts('al')(w)],
+  ['bravo -gamma -delta', (w) => has('bravo')(w) && !has('gamma')(w) && !has('delta')(w)],
+];
+
+describe('newest first through windows and bounded exclusions: the exact pages', () => {
+  it.each(CASES)('%s', async (search, keep) => {
+    const newest = reference(keep, true);
+    expect(newest.length).toBeGreaterThan(10);
+    for (const limit of [1, 3, 7, 50]) {
+      expect(await walk({ search, order: 'desc' }, limit), `limit ${limit}`).toEqual(newest);
+      for (const windowSize of [2, 5, 13]) {
+        expect(await walk({ search, order: 'desc', windowSize }, limit), `limit ${limit}, window ${windowSize}`).toEqual(newest);
+      }
+    }
+    expect(await walk({ search, order: 'asc' }, 7)).toEqual(reference(keep, false));
+  });
+
+  it('relevance with an excluded word returns each match once and nothing excluded', async () => {
+    const ids = await walk({ search: 'alpha -beta', order: 'relevance' }, 4);
+    expect([...ids].sort()).toEqual(reference((w) => has('alpha')(w) && !has('beta')(w), true).sort());
+  });
+
+  it('a cursor that is not an event here is still a 422 on an exclusion-only search', async () => {
+    await expect(listEvents(drizzle(env.DB), { projectId, limit: 5, now: NOW, search: '-alpha', order: 'desc', after: 'evt_01J9ZZZZZZZZZZZZZZZZZZZZZZ' })).rejects.toThrow(
+      /after must be the id of an event in this project/,
+    );
+  });
+});
