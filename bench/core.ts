@@ -34,9 +34,14 @@ class Statement {
   }
   execute() {
     const p = this.params as never[];
-    if (this.isRead) return { results: this.stmt().all(...p) as Row[], success: true, meta: {} };
-    const r = this.stmt().run(...p);
-    return { results: [], success: true, meta: { changes: Number(r.changes), last_row_id: Number(r.lastInsertRowid) } };
+    const t = performance.now();
+    try {
+      if (this.isRead) return { results: this.stmt().all(...p) as Row[], success: true, meta: {} };
+      const r = this.stmt().run(...p);
+      return { results: [], success: true, meta: { changes: Number(r.changes), last_row_id: Number(r.lastInsertRowid) } };
+    } finally {
+      this.adapter.sqlMs += performance.now() - t;
+    }
   }
   async all() {
     return this.execute();
@@ -45,16 +50,27 @@ class Statement {
     return this.execute();
   }
   async first(column?: string) {
+    const t = performance.now();
     const row = (this.stmt().get(...(this.params as never[])) as Row | undefined) ?? null;
+    this.adapter.sqlMs += performance.now() - t;
     return column && row ? row[column] : row;
   }
   async raw() {
-    return (this.stmt().all(...(this.params as never[])) as Row[]).map((r) => Object.values(r));
+    const t = performance.now();
+    const rows = this.stmt().all(...(this.params as never[])) as Row[];
+    this.adapter.sqlMs += performance.now() - t;
+    return rows.map((r) => Object.values(r));
   }
 }
 
 export class SqliteD1 {
   private readonly statements = new Map<string, StatementSync>();
+  /**
+   * Milliseconds spent inside SQLite (preparing, stepping, handing rows to JS), summed over
+   * statements: the part of a request a D1 database would spend, serially, on it. The rest
+   * of a list request is the Worker's own CPU (decoding stored events, building the page).
+   */
+  sqlMs = 0;
   constructor(readonly db: DatabaseSync) {}
   cached(query: string): StatementSync {
     let s = this.statements.get(query);
@@ -84,7 +100,7 @@ export class SqliteD1 {
   }
 }
 
-export function openRaw(file: string): { db: Db; sqlite: DatabaseSync } {
+export function openRaw(file: string): { db: Db; sqlite: DatabaseSync; adapter: SqliteD1 } {
   const sqlite = new DatabaseSync(file);
   // raw_text(raw, organization_id, action, actor_id, actor_name, actor_email, location, targets): the event's JSON,
   // deflated or not (stored-raw.ts), for checks written in SQL.
@@ -94,7 +110,7 @@ export function openRaw(file: string): { db: Db; sqlite: DatabaseSync } {
   sqlite.exec('PRAGMA busy_timeout = 30000;');
   sqlite.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;');
   const adapter = new SqliteD1(sqlite);
-  return { db: drizzle(adapter as unknown as D1Database) as Db, sqlite };
+  return { db: drizzle(adapter as unknown as D1Database) as Db, sqlite, adapter };
 }
 
 // ---------------------------------------------------------------------------------

@@ -132,3 +132,24 @@ describe('newest first through windows and bounded exclusions: the exact pages',
     );
   });
 });
+
+describe('relevance ranks the window without reading rows, and still checks each row', () => {
+  it('an index entry whose event is not this project’s never reaches the page', async () => {
+    const project = await createProject(env.KV, { name: 'Relevance rows', now: NOW });
+    const key = (await createKey(env.KV, { projectId: project.id, mode: 'test', name: 'r', now: NOW })).plain;
+    const res = await call('POST', '/events/batch', {
+      key,
+      body: { events: Array.from({ length: 6 }, (_, i) => ({ group: 'org_r', location: '203.0.113.9', action: 'doc.viewed', action_type: 'R', actor_name: i % 2 ? 'quokka quokka' : 'quokka', actor_id: `user_${i}`, target_name: 'r', target_id: 'doc_1', occurred_at: new Date(NOW - i * 60_000).toISOString() })) },
+    });
+    expect(res.status, res.text).toBe(201);
+    const ids: string[] = res.body.ids;
+    const db = drizzle(env.DB);
+    const ranked = async () => (await listEvents(db, { projectId: project.id, limit: 10, now: NOW, search: 'quokka', order: 'relevance' })).events.map((e) => e.id);
+    expect((await ranked()).sort()).toEqual([...ids].sort());
+    // The index still holds this event under the project's tag; its row says another project
+    // (what a tag shared by two project ids would look like).
+    await env.DB.prepare(`UPDATE events SET project_id = 'proj_elsewhere' WHERE id = ?`).bind(ids[1]).run();
+    const after = await ranked();
+    expect(after.sort()).toEqual(ids.filter((id) => id !== ids[1]).sort());
+  });
+});

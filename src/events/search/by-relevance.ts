@@ -5,7 +5,7 @@
 import { and, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../lib/db';
 import { AppError } from '../../lib/errors';
-import { ROW_COLUMNS, type ListRow } from '../rows';
+import { ROW_COLUMN_COUNT, ROW_COLUMNS, type ListRow } from '../rows';
 import { events } from '../schema';
 import { checkCursor, checkCursorShape } from './cursor';
 import { BM25_WEIGHTS } from './fts';
@@ -23,35 +23,50 @@ export async function listByRelevance(db: Db, plan: Plan, scope: Scope & { match
       problems: [{ path: ['before'], kind: 'invalid', message: 'before is not supported with order=relevance' }],
     });
   }
+  if (plan.after !== undefined) await checkCursorShape(db, plan.projectId, plan.after, 'after');
+  // Without filters the window's matches are this project's already (tokens carry the
+  // project's tag): rank them without reading their rows. The rows joined at the end are
+  // checked for the project all the same; should one fail, rank again reading every row.
+  let rows = await rankedPage(db, plan, scope, scope.filters.length === 0);
+  if (rows === null) rows = (await rankedPage(db, plan, scope, false))!;
+  // An empty page after a cursor: a 422 when it is not an event here (else the search ended).
+  if (rows.length === 0 && plan.after !== undefined) await checkCursor(db, plan.projectId, plan.after, 'after');
+  return forwardPage(rows, plan.limit, plan.after);
+}
+
+/** The page's rows in rank order; null when ranked without rows and a ranked event was not this project's. */
+async function rankedPage(db: Db, plan: Plan, scope: Scope & { match: string }, withoutRows: boolean): Promise<ListRow[] | null> {
   const match = matchValue(scope.match, scope.slots);
   const fts = ftsTable(scope.index);
   const BM25 = sql`bm25(${fts}, ${sql.raw(BM25_WEIGHTS.join(', '))})`;
   let keyset: SQL = sql`1 = 1`;
   if (plan.after !== undefined) {
-    await checkCursorShape(db, plan.projectId, plan.after, 'after');
     // The cursor's score for the same search, read inside the page's statement (one round trip).
     const seq = sql`(SELECT c.seq FROM events AS c WHERE c.id = ${plan.after} AND c.project_id = ${plan.projectId})`;
     const score = sql`(SELECT ${BM25} FROM ${fts} WHERE ${fts} MATCH ${match} AND rowid = ${seq})`;
-    keyset = sql`(f.score > ${score} OR (f.score = ${score} AND ${events.seq} < ${seq}))`;
+    keyset = sql`(f.score > ${score} OR (f.score = ${score} AND f.r < ${seq}))`;
   }
   // Excluded words are looked up over the window's arrival range only.
   const excluded =
     scope.exclude === null
-      ? sql`1 = 1`
-      : sql`${events.seq} NOT IN (SELECT rowid FROM ${fts} WHERE ${fts} MATCH ${matchValue(scope.exclude, scope.slots)} AND rowid >= (SELECT min(r) FROM f))`;
+      ? sql`SELECT NULL AS r WHERE 0`
+      : sql`SELECT rowid AS r FROM ${fts} WHERE ${fts} MATCH ${matchValue(scope.exclude, scope.slots)} AND rowid >= (SELECT min(r) FROM f)`;
+  const ranked = withoutRows
+    ? sql`SELECT f.r AS seq, f.score AS score FROM f WHERE f.r NOT IN (SELECT r FROM fx) AND ${keyset}`
+    : sql`SELECT f.r AS seq, f.score AS score FROM f JOIN ${events} ON ${events.seq} = f.r
+        WHERE ${and(...filterConditions(plan.projectId, scope))} AND f.r NOT IN (SELECT r FROM fx) AND ${keyset}`;
   // The window and its scores in one read of the index; the page sorted on (score, seq) alone,
-  // its rows joined last (sorting whole rows, with their stored event, cost more).
-  const rows = await db.all<ListRow>(sql`
+  // its rows joined last (sorting whole rows, with their stored event, cost more), with a
+  // last row counting the ranked keys.
+  const rows = await db.all<ListRow & { score: number; seq: number; ranked: number | null }>(sql`
     WITH f AS MATERIALIZED (SELECT rowid AS r, ${BM25} AS score FROM ${fts} WHERE ${fts} MATCH ${match} ORDER BY rowid DESC LIMIT ${RELEVANCE_WINDOW}),
-    keys AS MATERIALIZED (
-      SELECT ${events.seq} AS seq, f.score AS score FROM f JOIN ${events} ON ${events.seq} = f.r
-      WHERE ${and(...filterConditions(plan.projectId, scope))} AND ${excluded} AND ${keyset}
-      ORDER BY f.score, ${events.seq} DESC
-      LIMIT ${plan.limit + 1}
-    )
-    SELECT ${ROW_COLUMNS} FROM keys JOIN ${events} ON ${events.seq} = keys.seq
-    ORDER BY keys.score, keys.seq DESC`);
-  // An empty page after a cursor: a 422 when it is not an event here (else the search ended).
-  if (rows.length === 0 && plan.after !== undefined) await checkCursor(db, plan.projectId, plan.after, 'after');
-  return forwardPage(rows, plan.limit, plan.after);
+    fx AS MATERIALIZED (${excluded}),
+    keys AS MATERIALIZED (${ranked} ORDER BY f.score, f.r DESC LIMIT ${plan.limit + 1})
+    SELECT ${ROW_COLUMNS}, keys.score AS score, keys.seq AS seq, NULL AS ranked
+    FROM keys JOIN ${events} ON ${events.seq} = keys.seq WHERE ${events.projectId} = ${plan.projectId}
+    UNION ALL
+    SELECT ${sql.raw(Array(ROW_COLUMN_COUNT + 2).fill('NULL').join(', '))}, (SELECT count(*) FROM keys)`);
+  const found = rows.filter((r) => r.id !== null).sort((a, b) => a.score - b.score || b.seq - a.seq);
+  const keys = rows.find((r) => r.id === null)?.ranked ?? 0;
+  return found.length < keys ? null : found;
 }
