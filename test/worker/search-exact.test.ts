@@ -119,7 +119,7 @@ describe('newest first through windows and bounded exclusions: the exact pages',
       }
     }
     expect(await walk({ search, order: 'asc' }, 7)).toEqual(reference(keep, false));
-  });
+  }, 120_000);
 
   it('relevance with an excluded word returns each match once and nothing excluded', async () => {
     const ids = await walk({ search: 'alpha -beta', order: 'relevance' }, 4);
