@@ -19,6 +19,8 @@ interface Sent {
   arrival: number;
   at: number;
   words: string[];
+  actor: string;
+  target: string;
 }
 const sent: Sent[] = [];
 let projectId = '';
@@ -44,14 +46,14 @@ beforeAll(async () => {
   // events dated ahead of the ones after them, and equal times.
   let clock = base;
   for (let batch = 0; batch < 8; batch++) {
-    const events: { at: number; words: string[] }[] = [];
+    const events: { at: number; words: string[]; actor: string; target: string }[] = [];
     for (let i = 0; i < 20; i++) {
       clock += 60_000;
       const kind = r();
       const at = kind < 0.2 ? clock - Math.floor(r() * 3 * 86_400_000) : kind < 0.25 ? clock + 6 * 3_600_000 : kind < 0.35 ? clock - 60_000 : clock;
       const words = WORDS.filter(() => r() < 0.45);
       if (words.length === 0) words.push(WORDS[Math.floor(r() * WORDS.length)]);
-      events.push({ at, words });
+      events.push({ at, words, actor: `user_${Math.floor(r() * 3)}`, target: `doc_${Math.floor(r() * 4)}` });
     }
     const res = await call('POST', '/events/batch', {
       key,
@@ -62,9 +64,9 @@ beforeAll(async () => {
           action: 'doc.viewed',
           action_type: 'R',
           actor_name: e.words.join(' '),
-          actor_id: `user_${batch}_${i}`,
+          actor_id: e.actor,
           target_name: 'report',
-          target_id: 'doc_1',
+          target_id: e.target,
           occurred_at: new Date(e.at).toISOString(),
         })),
       },
@@ -75,8 +77,8 @@ beforeAll(async () => {
 });
 
 /** The reference: which events a search means, in list order. */
-function reference(keep: (words: string[]) => boolean, newestFirst: boolean): string[] {
-  const hits = sent.filter((e) => keep(e.words));
+function reference(keep: (words: string[]) => boolean, newestFirst: boolean, also: (e: Sent) => boolean = () => true): string[] {
+  const hits = sent.filter((e) => keep(e.words) && also(e));
   hits.sort((a, b) => (newestFirst ? -1 : 1) * (a.at - b.at || a.arrival - b.arrival));
   return hits.map((e) => e.id);
 }
@@ -119,6 +121,25 @@ describe('newest first through windows and bounded exclusions: the exact pages',
       }
     }
     expect(await walk({ search, order: 'asc' }, 7)).toEqual(reference(keep, false));
+  }, 120_000);
+
+  const FILTERS: [string, Pick<EventQuery, 'actorIds' | 'targetIds'>, (e: Sent) => boolean][] = [
+    ['an actor', { actorIds: ['user_1'] }, (e: Sent) => e.actor === 'user_1'],
+    ['two targets', { targetIds: ['doc_0', 'doc_3'] }, (e: Sent) => e.target === 'doc_0' || e.target === 'doc_3'],
+    ['an actor and a target', { actorIds: ['user_2'], targetIds: ['doc_1'] }, (e: Sent) => e.actor === 'user_2' && e.target === 'doc_1'],
+  ];
+  it.each(FILTERS)('%s, alone and with words', async (_name, filter, also) => {
+    const searches: [string | undefined, (words: string[]) => boolean][] = [[undefined, () => true], ['alpha', has('alpha')], ['-beta', (w) => !has('beta')(w)]];
+    for (const [search, keep] of searches) {
+      const newest = reference(keep, true, also);
+      expect(newest.length).toBeGreaterThan(3);
+      for (const limit of [1, 4, 50]) {
+        for (const windowSize of [undefined, 2, 5]) {
+          expect(await walk({ ...filter, search, order: 'desc', windowSize }, limit), `${search} limit ${limit}, window ${windowSize}`).toEqual(newest);
+        }
+      }
+      expect(await walk({ ...filter, search, order: 'asc' }, 4)).toEqual(reference(keep, false, also));
+    }
   }, 120_000);
 
   it('relevance with an excluded word returns each match once and nothing excluded', async () => {
