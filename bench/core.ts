@@ -198,6 +198,7 @@ export async function insertBatch(db: Db, batch: BenchEvent[], now: number): Pro
 }
 
 export { listEvents, timeline, writeEvents, type EventQuery };
+export { compactSearchIndex } from '../src/events/search/merge';
 
 // ---------------------------------------------------------------------------------
 // A reference for the benchmark's correctness check: every event of a project read

@@ -24,6 +24,7 @@ import { continueProjectDeletions } from './projects/delete';
 import { consumeExportJobs, type ExportJob } from './exports/queue';
 import { sweepExports } from './exports/expiry';
 import { backfillLayout } from './events/layout-backfill';
+import { compactSearchIndex } from './events/search/merge';
 
 const app = new Hono<AppEnv>();
 
@@ -122,6 +123,7 @@ export default {
         // The retention purge waits for the search backfill's run: it skips while the old index is still read.
         backfillSearchIndex(db, Date.now()).then(() => purgeExpiredEvents(db, env.KV, Date.now())),
         backfillLayout(db),
+        compactSearchIndex(db),
         purgeExpiredPortalRecords(db, Date.now()),
         continueProjectDeletions(db, Date.now()),
         sweepExports(db, env.EXPORTS, Date.now()),
