@@ -1,5 +1,6 @@
 // The newest-first executors against a plain reference written here: events whose arrival
-// order disagrees with their time (late arrivals, events dated ahead, ties), searched with
+// order disagrees with their time (late arrivals, events dated ahead of the others or of their
+// own arrival, ties), searched with
 // words, prefixes and excluded words, through windows smaller than the matches and small
 // pages, so that every proof and every fallback of by-window.ts and by-time.ts is taken.
 // A faster wrong page fails: each page must be exactly the reference's, cursor by cursor.
@@ -50,7 +51,15 @@ beforeAll(async () => {
     for (let i = 0; i < 20; i++) {
       clock += 60_000;
       const kind = r();
-      const at = kind < 0.2 ? clock - Math.floor(r() * 3 * 86_400_000) : kind < 0.25 ? clock + 6 * 3_600_000 : kind < 0.35 ? clock - 60_000 : clock;
+      // Late (up to 3 days older), 6 hours ahead of the others (but not of its arrival),
+      // dated ahead of its arrival (1–19 hours after the real clock: an exception that
+      // arrived early yet sorts first), a minute behind, or in order.
+      const at =
+        kind < 0.2 ? clock - Math.floor(r() * 3 * 86_400_000)
+        : kind < 0.25 ? clock + 6 * 3_600_000
+        : kind < 0.3 ? Date.now() + Math.floor((1 + r() * 18) * 3_600_000)
+        : kind < 0.4 ? clock - 60_000
+        : clock;
       const words = WORDS.filter(() => r() < 0.45);
       if (words.length === 0) words.push(WORDS[Math.floor(r() * WORDS.length)]);
       events.push({ at, words, actor: `user_${Math.floor(r() * 3)}`, target: `doc_${Math.floor(r() * 4)}` });
