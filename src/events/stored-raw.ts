@@ -59,7 +59,12 @@ const UNSAFE = /[\p{Cs}\0]/u;
 function rowDictionary(row: RowText): Uint8Array | null {
   const values = [row.organizationId, row.action, row.actorId, row.actorName ?? '', row.actorEmail ?? '', row.location, row.targets ?? ''];
   if (values.some((v) => UNSAFE.test(v))) return null;
-  return encoder.encode(`${RAW_DICTIONARY_1}\0${values.join('\0')}`);
+  // The fixed part is encoded once (the same bytes as encoding the whole string: UTF-8 is per character).
+  const own = encoder.encode(`\0${values.join('\0')}`);
+  const dictionary = new Uint8Array(DICTIONARY_1.length + own.length);
+  dictionary.set(DICTIONARY_1);
+  dictionary.set(own, DICTIONARY_1.length);
+  return dictionary;
 }
 
 /**
