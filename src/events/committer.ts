@@ -13,7 +13,7 @@ import { DurableObject } from 'cloudflare:workers';
 import { drizzle } from 'drizzle-orm/d1';
 import { writeNotConfirmed, type Db } from '../lib/db';
 import { AppError, type ErrorCode, type ErrorDetail, type Problem } from '../lib/errors';
-import { settleWrite, writeStatements, type WritePlan, type WriteResult } from './store';
+import { chunkBytes, settleWrite, writeStatements, type WritePlan, type WriteResult } from './store';
 
 /**
  * A group stops growing at this many statements (D1: 1,000 queries per invocation) or
@@ -108,7 +108,7 @@ export class Committer extends DurableObject<CommitterEnv> {
       if (err instanceof AppError) return { ok: false, problem: toProblem(err), batch: '' };
       throw err;
     }
-    const bytes = plan.chunks.reduce((n, c) => n + c.json.length, 0) + JSON.stringify(plan.response.body).length;
+    const bytes = plan.chunks.reduce((n, c) => n + chunkBytes(c), 0) + JSON.stringify(plan.response.body).length;
     const outcome = new Promise<CommitOutcome>((resolve, reject) =>
       this.queue.push({ plan, statements, bytes, resolve, reject }),
     );
