@@ -183,3 +183,28 @@ describe('relevance ranks the window without reading rows, and still checks each
     expect(after.sort()).toEqual(ids.filter((id) => id !== ids[1]).sort());
   });
 });
+
+describe('the largest statements stay inside D1’s limits (expression depth 100, 100 parameters)', () => {
+  it.each(['desc', 'asc', 'relevance'] as const)('every filter, words, a prefix and exclusions at once, %s', async (order) => {
+    const db = drizzle(env.DB);
+    const query: EventQuery = {
+      projectId,
+      limit: 5,
+      now: NOW,
+      order,
+      organizationIds: ['org_exact', 'org_other'],
+      actions: ['doc.viewed', 'doc.deleted'],
+      actorIds: ['user_1', 'user_2'],
+      actorNames: ['alpha beta'],
+      targetIds: ['doc_1', 'doc_2'],
+      targetNames: ['report'],
+      locations: ['203.0.113.9'],
+      occurredAt: { gte: 0, lte: NOW + 86_400_000 },
+      search: 'alpha "beta gamma" -delta -bravo action:doc.* type:r after:30d al',
+    };
+    for (const windowSize of [undefined, 2]) {
+      const page = await listEvents(db, { ...query, windowSize });
+      expect(page.events.length).toBeLessThanOrEqual(5);
+    }
+  });
+});
