@@ -40,11 +40,14 @@ async function rankedPage(db: Db, plan: Plan, scope: Scope & { match: string }, 
   const fts = ftsTable(scope.index);
   const BM25 = sql`bm25(${fts}, ${sql.raw(BM25_WEIGHTS.join(', '))})`;
   let keyset: SQL = sql`1 = 1`;
+  // The cursor's score for the same search, read once inside the page's statement (one round
+  // trip; its expression's parameters bound once: D1 allows 100 per statement). No cursor row
+  // (not an event of this project): no page, then a 422 below.
+  let cursor: SQL = sql`SELECT NULL AS score, NULL AS seq WHERE 0`;
   if (plan.after !== undefined) {
-    // The cursor's score for the same search, read inside the page's statement (one round trip).
     const seq = sql`(SELECT c.seq FROM events AS c WHERE c.id = ${plan.after} AND c.project_id = ${plan.projectId})`;
-    const score = sql`(SELECT ${BM25} FROM ${fts} WHERE ${fts} MATCH ${match} AND rowid = ${seq})`;
-    keyset = sql`(f.score > ${score} OR (f.score = ${score} AND f.r < ${seq}))`;
+    cursor = sql`SELECT ${BM25} AS score, rowid AS seq FROM ${fts} WHERE ${fts} MATCH ${match} AND rowid = ${seq}`;
+    keyset = sql`(f.score > (SELECT score FROM cur) OR (f.score = (SELECT score FROM cur) AND f.r < (SELECT seq FROM cur)))`;
   }
   // Excluded words are looked up over the window's arrival range only.
   const excluded =
@@ -61,6 +64,7 @@ async function rankedPage(db: Db, plan: Plan, scope: Scope & { match: string }, 
   const rows = await db.all<ListRow & { score: number; seq: number; ranked: number | null }>(sql`
     WITH f AS MATERIALIZED (SELECT rowid AS r, ${BM25} AS score FROM ${fts} WHERE ${fts} MATCH ${match} ORDER BY rowid DESC LIMIT ${RELEVANCE_WINDOW}),
     fx AS MATERIALIZED (${excluded}),
+    cur AS MATERIALIZED (${cursor}),
     keys AS MATERIALIZED (${ranked} ORDER BY f.score, f.r DESC LIMIT ${plan.limit + 1})
     SELECT ${ROW_COLUMNS}, keys.score AS score, keys.seq AS seq, NULL AS ranked
     FROM keys JOIN ${events} ON ${events.seq} = keys.seq WHERE ${events.projectId} = ${plan.projectId}

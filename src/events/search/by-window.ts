@@ -23,6 +23,13 @@ export const WINDOW = 2_000;
  */
 export const FIRST_WINDOW_PAGES = 4;
 
+/**
+ * The proof checks at most this many events that arrived before the window inside the page's
+ * time span; more (an import of older events beside live traffic, an event dated ahead that
+ * arrived early) and the page is not proved here: the caller reads it by time.
+ */
+export const SPAN_MAX = 2_000;
+
 /** Newest first through a small window, then the full one; null: read by time. */
 export async function listByWindows(db: Db, plan: Plan, scope: Scope & { match: string }): Promise<EventPage | null> {
   if (plan.windowSize !== undefined) return listByWindow(db, plan, scope, plan.windowSize);
@@ -56,6 +63,7 @@ export async function listByWindow(db: Db, plan: Plan, scope: Scope & { match: s
   //   every event that passes the filters, lies inside the page's time span and arrived
   //   before the window (few when arrival order follows time: these are the late arrivals);
   //   one read of the index over their arrival range says whether any of them matches
+  //   (more than SPAN_MAX of them: not proved, read by time)
   //   (CTEs are read where first used: inside the CASE, only when the proof is needed);
   // - the page's rows, joined last, and one row of the window's bounds (sorted here: a
   //   sort in SQL would copy whole rows once more).
@@ -73,13 +81,15 @@ export async function listByWindow(db: Db, plan: Plan, scope: Scope & { match: s
     span AS MATERIALIZED (
       SELECT ${events.seq} AS seq FROM ${events}
       WHERE ${and(...conditions)} AND ${events.occurredAt} >= (SELECT min(at) FROM keys) AND ${events.seq} < (SELECT lo FROM w)
+      LIMIT ${SPAN_MAX + 1}
     ),
     sb AS (SELECT min(seq) AS lo FROM span),
     sm AS MATERIALIZED (SELECT rowid AS r FROM ${fts} WHERE ${fts} MATCH ${match} AND rowid >= (SELECT lo FROM sb) AND rowid < (SELECT lo FROM w)),
     sx AS MATERIALIZED (${exclude === null ? none : sql`SELECT rowid AS r FROM ${fts} WHERE ${fts} MATCH ${exclude} AND rowid >= (SELECT lo FROM sb) AND rowid < (SELECT lo FROM w)`}),
     proof AS (
-      SELECT CASE WHEN (SELECT n FROM w) >= ${window} AND (SELECT count(*) FROM keys) > ${plan.limit} AND EXISTS (SELECT 1 FROM span)
-        THEN EXISTS (SELECT 1 FROM span WHERE seq IN (SELECT r FROM sm) AND seq NOT IN (SELECT r FROM sx))
+      SELECT CASE WHEN (SELECT n FROM w) < ${window} OR (SELECT count(*) FROM keys) <= ${plan.limit} THEN 0
+        WHEN (SELECT count(*) FROM span) > ${SPAN_MAX} THEN 1
+        WHEN EXISTS (SELECT 1 FROM span) THEN EXISTS (SELECT 1 FROM span WHERE seq IN (SELECT r FROM sm) AND seq NOT IN (SELECT r FROM sx))
         ELSE 0 END AS late
     )
     SELECT ${ROW_COLUMNS}, keys.seq AS seq, keys.at AS at, NULL AS windowN, NULL AS windowLo, NULL AS late

@@ -227,9 +227,19 @@ export interface PrefixSlot {
   primaryOnly: boolean;
 }
 
-function slotMark(slots: PrefixSlot[], slot: Omit<PrefixSlot, 'mark'>): string {
+/**
+ * At most this many prefixes of a search read their completions in its statement: each binds
+ * about ten parameters in every copy of its expression, and D1 allows 100 per statement. A
+ * search with more prefixes (`user. doc. role.`) reads the others with FTS5's own prefix
+ * query: exact, slower.
+ */
+export const MAX_PREFIX_SLOTS = 2;
+
+/** The slot's mark in the expression, or null when the search has used up its slots. */
+function slotMark(slots: PrefixSlot[], slot: Omit<PrefixSlot, 'mark'>): string | null {
   const same = slots.find((s) => s.key === slot.key && s.primaryOnly === slot.primaryOnly && s.head.join(' ') === slot.head.join(' '));
   if (same) return same.mark;
+  if (slots.length >= MAX_PREFIX_SLOTS) return null;
   const mark = `\u0001${slots.length}\u0001`;
   slots.push({ ...slot, mark });
   return mark;
@@ -261,7 +271,7 @@ function termBody(t: FtsTerm, dialect: IndexDialect, primaryOnly: boolean, slots
   if (words.length === 0) return quote(`${dialect.tag}_`);
   if (!t.prefix) return quote(words.join(' '));
   const head = words.slice(0, -1);
-  if (dialect.completions === undefined) return slotMark(slots, { key: words[words.length - 1], head, primaryOnly });
+  if (dialect.completions === undefined) return slotMark(slots, { key: words[words.length - 1], head, primaryOnly }) ?? `${quote(words.join(' '))} *`;
   const known = dialect.completions[words[words.length - 1]];
   // A term aimed at primary columns only can match only words seen there.
   const completions = known === undefined ? undefined : primaryOnly ? known.primary : known.all;
