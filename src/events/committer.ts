@@ -11,9 +11,9 @@
 // Each caller is answered only after the batch holding its write has committed.
 import { DurableObject } from 'cloudflare:workers';
 import { drizzle } from 'drizzle-orm/d1';
-import { writeNotConfirmed, type Db } from '../lib/db';
+import { RETRY_AFTER_SECONDS, writeNotConfirmed, type Db } from '../lib/db';
 import { AppError, type ErrorCode, type ErrorDetail, type Problem } from '../lib/errors';
-import { chunkBytes, settleWrite, writeStatements, type WritePlan, type WriteResult } from './store';
+import { chunkBytes, settleWrite, WRITE_PLAN_FORMAT, writeStatements, type WritePlan, type WriteResult } from './store';
 
 /**
  * A group stops growing at this many statements (D1: 1,000 queries per invocation) or
@@ -62,6 +62,13 @@ interface Pending {
   reject: (err: unknown) => void;
 }
 
+/** The 503 for a plan from a Worker of another version (a deploy in progress): nothing was written. */
+function otherVersion(): AppError {
+  return new AppError('service_unavailable', 'Waymark is being updated and this write reached a part of another version; nothing was written. Retry it with the same Idempotency-Key.', {
+    headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) },
+  });
+}
+
 /**
  * D1 names SQLite's result code in a statement's error (`...: SQLITE_CONSTRAINT`): the
  * transaction was refused and rolled back, so its plans can safely be retried alone.
@@ -100,6 +107,7 @@ export class Committer extends DurableObject<CommitterEnv> {
     if (plan.projectId !== this.project) {
       throw new Error(`committer of ${this.project} was sent a write of ${plan.projectId}`);
     }
+    if (plan.format !== WRITE_PLAN_FORMAT) return { ok: false, problem: toProblem(otherVersion()), batch: '' };
     let statements: D1PreparedStatement[];
     try {
       statements = writeStatements(this.db(), plan);

@@ -154,22 +154,32 @@ export interface WriteInput {
  * the events' ids and prepared rows, the answer to store with an idempotency claim.
  */
 export interface WritePlan {
+  /** The plan's shape (WRITE_PLAN_FORMAT): a committer refuses a plan of another shape. */
+  format: number;
   projectId: string;
   now: number;
   requestId: string;
   idempotency?: IdempotencyClaim;
   ids: string[];
-  /** JSON arrays of prepared rows, each under CHUNK_BYTES. */
+  /** The prepared rows in chunks, each under CHUNK_BYTES. */
   chunks: RowChunk[];
   response: StoredResponse;
 }
+
+/**
+ * The shape of a WritePlan. Plans cross Durable Object RPC, and during a deploy a Worker of one
+ * version may reach a committer of another: a plan of another shape is refused (a retryable
+ * 503), never read as this one (a missing JSON parameter reads as zero rows and would commit
+ * nothing). 2: chunks bind rows, index rows, vocabulary and catalog apart.
+ */
+export const WRITE_PLAN_FORMAT = 2;
 
 /** Validated events → a write plan: ids assigned, rows prepared. No I/O. */
 export function planWrite(input: WriteInput): WritePlan {
   const { projectId, now, requestId, idempotency } = input;
   const rows = input.events.map((e) => prepareRow(e, newId('event', now), projectId, now));
   const ids = rows.map((r) => r.id);
-  return { projectId, now, requestId, idempotency, ids, chunks: chunkRows(rows), response: input.respond(ids) };
+  return { format: WRITE_PLAN_FORMAT, projectId, now, requestId, idempotency, ids, chunks: chunkRows(rows), response: input.respond(ids) };
 }
 
 /**

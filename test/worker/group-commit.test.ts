@@ -233,6 +233,22 @@ describe('one committer per project', () => {
     );
     expect(String(refused)).toMatch(/committer of proj_default was sent a write of proj_demo/);
   });
+
+  it('refuses a plan of another shape (a Worker of another version, mid-deploy) with a retryable 503, writing nothing', async () => {
+    const plan = planWrite({
+      projectId: 'proj_default',
+      events: [],
+      now: Date.now(),
+      requestId: 'req_test',
+      respond: () => ({ status: 201, body: {} }),
+    });
+    // The shape before format 2: one JSON per chunk, no format field.
+    const old = { ...plan, format: undefined, chunks: [{ json: '[]', firstId: 'evt_01J9ZZZZZZZZZZZZZZZZZZZZZZ' }] } as unknown as typeof plan;
+    const outcome = (await committer('proj_default').write(old)) as unknown as { ok: boolean; problem?: { code: string; headers?: Record<string, string> } };
+    expect(outcome.ok).toBe(false);
+    expect(outcome.problem?.code).toBe('service_unavailable');
+    expect(outcome.problem?.headers?.['Retry-After']).toBeDefined();
+  });
 });
 
 describe('D1 round trips per request', () => {
