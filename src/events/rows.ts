@@ -33,8 +33,11 @@ export const ROW_COLUMNS = sql`${events.id} AS id, ${events.projectId} AS projec
   ${events.actorId} AS actorId, ${events.actorName} AS actorName, ${events.actorEmail} AS actorEmail,
   ${events.location} AS location, ${events.targets} AS targets`;
 
-/** How many columns ROW_COLUMNS selects (a UNION ALL beside it pads to this many). */
-export const ROW_COLUMN_COUNT = Object.keys(listColumns).length;
+/**
+ * NULL for each of ROW_COLUMNS and for the two sort keys the executors select beside them:
+ * the padding of the one extra row (window bounds, a count) they send back with a page by UNION ALL.
+ */
+export const NULL_ROW_AND_KEYS = sql.raw(Array(Object.keys(listColumns).length + 2).fill('NULL').join(', '));
 
 /** A row as reads select it (every column of `listColumns`). */
 export interface ListRow extends RowText {

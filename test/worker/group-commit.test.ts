@@ -219,14 +219,12 @@ describe('one committer per project', () => {
     expect([...prefixes(0)][0]).not.toBe([...prefixes(1)][0]);
   });
 
+  /** A write plan of no events (what the committer checks before it batches anything). */
+  const emptyPlan = (projectId: string) =>
+    planWrite({ projectId, events: [], now: Date.now(), requestId: 'req_test', respond: () => ({ status: 201, body: {} }) });
+
   it("refuses a write of another project sent to a project's committer", async () => {
-    const plan = planWrite({
-      projectId: 'proj_demo',
-      events: [],
-      now: Date.now(),
-      requestId: 'req_test',
-      respond: () => ({ status: 201, body: {} }),
-    });
+    const plan = emptyPlan('proj_demo');
     const refused = await (committer('proj_default').write(plan) as unknown as Promise<unknown>).then(
       () => null,
       (err: unknown) => err,
@@ -235,13 +233,7 @@ describe('one committer per project', () => {
   });
 
   it('refuses a plan of another shape (a Worker of another version, mid-deploy) with a retryable 503, writing nothing', async () => {
-    const plan = planWrite({
-      projectId: 'proj_default',
-      events: [],
-      now: Date.now(),
-      requestId: 'req_test',
-      respond: () => ({ status: 201, body: {} }),
-    });
+    const plan = emptyPlan('proj_default');
     // The shape before format 2: one JSON per chunk, no format field.
     const old = { ...plan, format: undefined, chunks: [{ json: '[]', firstId: 'evt_01J9ZZZZZZZZZZZZZZZZZZZZZZ' }] } as unknown as typeof plan;
     const outcome = (await committer('proj_default').write(old)) as unknown as { ok: boolean; problem?: { code: string; headers?: Record<string, string> } };

@@ -5,13 +5,13 @@
 import { and, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../lib/db';
 import { AppError } from '../../lib/errors';
-import { ROW_COLUMN_COUNT, ROW_COLUMNS, type ListRow } from '../rows';
+import { NULL_ROW_AND_KEYS, ROW_COLUMNS, type ListRow } from '../rows';
 import { events } from '../schema';
 import { checkCursor, checkCursorShape } from './cursor';
 import { BM25_WEIGHTS } from './fts';
 import { forwardPage, type EventPage } from './page';
 import type { Plan, Scope } from './plan';
-import { filterConditions, ftsTable, matchValue } from './sql';
+import { filterConditions, ftsTable, matchValue, NO_ROWIDS } from './sql';
 
 /** Relevance ranks the newest this-many matches of a search (documented in the README). */
 export const RELEVANCE_WINDOW = 2_000;
@@ -52,7 +52,7 @@ async function rankedPage(db: Db, plan: Plan, scope: Scope & { match: string }, 
   // Excluded words are looked up over the window's arrival range only.
   const excluded =
     scope.exclude === null
-      ? sql`SELECT NULL AS r WHERE 0`
+      ? NO_ROWIDS
       : sql`SELECT rowid AS r FROM ${fts} WHERE ${fts} MATCH ${matchValue(scope.exclude, scope.slots)} AND rowid >= (SELECT min(r) FROM f)`;
   const ranked = withoutRows
     ? sql`SELECT f.r AS seq, f.score AS score FROM f WHERE f.r NOT IN (SELECT r FROM fx) AND ${keyset}`
@@ -69,7 +69,7 @@ async function rankedPage(db: Db, plan: Plan, scope: Scope & { match: string }, 
     SELECT ${ROW_COLUMNS}, keys.score AS score, keys.seq AS seq, NULL AS ranked
     FROM keys JOIN ${events} ON ${events.seq} = keys.seq WHERE ${events.projectId} = ${plan.projectId}
     UNION ALL
-    SELECT ${sql.raw(Array(ROW_COLUMN_COUNT + 2).fill('NULL').join(', '))}, (SELECT count(*) FROM keys)`);
+    SELECT ${NULL_ROW_AND_KEYS}, (SELECT count(*) FROM keys)`);
   const found = rows.filter((r) => r.id !== null).sort((a, b) => a.score - b.score || b.seq - a.seq);
   const keys = rows.find((r) => r.id === null)?.ranked ?? 0;
   return found.length < keys ? null : found;

@@ -2,7 +2,7 @@
 // Also the exact reading of any search: every match of the words is a candidate.
 import { and, asc, desc, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../lib/db';
-import { listColumns, ROW_COLUMN_COUNT, ROW_COLUMNS, toEvent, type ListRow } from '../rows';
+import { listColumns, NULL_ROW_AND_KEYS, ROW_COLUMNS, toEvent, type ListRow } from '../rows';
 import { events } from '../schema';
 import { checkCursor, checkCursorShape, keysetAfter } from './cursor';
 import type { EventPage } from './page';
@@ -50,7 +50,7 @@ async function withoutExcluded(db: Db, conditions: SQL[], scope: Scope & { exclu
     keys AS MATERIALIZED (SELECT seq, at FROM cand WHERE seq NOT IN (SELECT r FROM ex) ORDER BY at ${dir}, seq ${dir} LIMIT ${limit})
     SELECT ${ROW_COLUMNS}, keys.seq AS seq, keys.at AS at, NULL AS candidates FROM keys JOIN ${events} ON ${events.seq} = keys.seq
     UNION ALL
-    SELECT ${sql.raw(Array(ROW_COLUMN_COUNT + 2).fill('NULL').join(', '))}, (SELECT count(*) FROM cand)`);
+    SELECT ${NULL_ROW_AND_KEYS}, (SELECT count(*) FROM cand)`);
   // The count row (no id), then the page in list order (sorted here: a sort in SQL would copy whole rows once more).
   const sign = newestFirst ? -1 : 1;
   const found = rows.filter((r) => r.id !== null).sort((a, b) => sign * (a.at - b.at || a.seq - b.seq));

@@ -6,12 +6,12 @@
 // caller reads the page by time instead.
 import { and, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../lib/db';
-import { ROW_COLUMN_COUNT, ROW_COLUMNS, type ListRow } from '../rows';
+import { NULL_ROW_AND_KEYS, ROW_COLUMNS, type ListRow } from '../rows';
 import { events } from '../schema';
 import { checkCursor, checkCursorShape, keysetAfter } from './cursor';
 import { forwardPage, type EventPage } from './page';
 import type { Plan, Scope } from './plan';
-import { filterConditions, ftsTable, matchValue } from './sql';
+import { filterConditions, ftsTable, matchValue, NO_ROWIDS } from './sql';
 
 /** How many of the newest matches the window holds. */
 export const WINDOW = 2_000;
@@ -52,7 +52,6 @@ export async function listByWindow(db: Db, plan: Plan, scope: Scope & { match: s
   // Excluded words are looked up over the arrival range of the rows they are checked against
   // only (`seq NOT IN` every match of a common word reads all of them first).
   const exclude = scope.exclude === null ? null : matchValue(scope.exclude, scope.slots);
-  const none = sql`SELECT NULL AS r WHERE 0`;
   // One round trip, every FTS expression read at most twice (each read of the index costs
   // about 0.15 ms to set up, and a per-row lookup as much again). Each read is a CTE of its
   // own: D1 allows an expression tree 100 deep, and a subquery nested in a condition counts.
@@ -70,7 +69,7 @@ export async function listByWindow(db: Db, plan: Plan, scope: Scope & { match: s
   const rows = await db.all<ListRow & { seq: number; at: number; windowN: number | null; windowLo: number | null; late: number | null }>(sql`
     WITH wr AS MATERIALIZED (SELECT rowid AS r FROM ${fts} WHERE ${fts} MATCH ${match} ORDER BY rowid DESC LIMIT ${window}),
     w AS (SELECT min(r) AS lo, count(*) AS n FROM wr),
-    wx AS MATERIALIZED (${exclude === null ? none : sql`SELECT rowid AS r FROM ${fts} WHERE ${fts} MATCH ${exclude} AND rowid >= (SELECT lo FROM w)`}),
+    wx AS MATERIALIZED (${exclude === null ? NO_ROWIDS : sql`SELECT rowid AS r FROM ${fts} WHERE ${fts} MATCH ${exclude} AND rowid >= (SELECT lo FROM w)`}),
     keys AS MATERIALIZED (
       SELECT ${events.seq} AS seq, ${events.occurredAt} AS at
       FROM ${events}
@@ -85,7 +84,7 @@ export async function listByWindow(db: Db, plan: Plan, scope: Scope & { match: s
     ),
     sb AS (SELECT min(seq) AS lo FROM span),
     sm AS MATERIALIZED (SELECT rowid AS r FROM ${fts} WHERE ${fts} MATCH ${match} AND rowid >= (SELECT lo FROM sb) AND rowid < (SELECT lo FROM w)),
-    sx AS MATERIALIZED (${exclude === null ? none : sql`SELECT rowid AS r FROM ${fts} WHERE ${fts} MATCH ${exclude} AND rowid >= (SELECT lo FROM sb) AND rowid < (SELECT lo FROM w)`}),
+    sx AS MATERIALIZED (${exclude === null ? NO_ROWIDS : sql`SELECT rowid AS r FROM ${fts} WHERE ${fts} MATCH ${exclude} AND rowid >= (SELECT lo FROM sb) AND rowid < (SELECT lo FROM w)`}),
     proof AS (
       SELECT CASE WHEN (SELECT n FROM w) < ${window} OR (SELECT count(*) FROM keys) <= ${plan.limit} THEN 0
         WHEN (SELECT count(*) FROM span) > ${SPAN_MAX} THEN 1
@@ -95,7 +94,7 @@ export async function listByWindow(db: Db, plan: Plan, scope: Scope & { match: s
     SELECT ${ROW_COLUMNS}, keys.seq AS seq, keys.at AS at, NULL AS windowN, NULL AS windowLo, NULL AS late
     FROM keys JOIN ${events} ON ${events.seq} = keys.seq
     UNION ALL
-    SELECT ${sql.raw(Array(ROW_COLUMN_COUNT + 2).fill('NULL').join(', '))}, w.n, w.lo, proof.late FROM w JOIN proof`);
+    SELECT ${NULL_ROW_AND_KEYS}, w.n, w.lo, proof.late FROM w JOIN proof`);
   // The bounds row (no id), then the page, in list order.
   const bounds = rows.find((r) => r.id === null);
   const found = rows.filter((r) => r.id !== null).sort((a, b) => b.at - a.at || b.seq - a.seq);

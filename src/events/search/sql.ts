@@ -135,3 +135,6 @@ export function scopeConditions(projectId: string, scope: Scope): SQL[] {
 export function conditionsBesideMatch(projectId: string, scope: Scope): SQL[] {
   return scopeConditions(projectId, { ...scope, match: null });
 }
+
+/** A CTE body with no rowids: what a read of excluded words is when there are none. */
+export const NO_ROWIDS = sql`SELECT NULL AS r WHERE 0`;
