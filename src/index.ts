@@ -25,6 +25,7 @@ import { consumeExportJobs, type ExportJob } from './exports/queue';
 import { sweepExports } from './exports/expiry';
 import { backfillLayout } from './events/layout-backfill';
 import { compactSearchIndex } from './events/search/merge';
+import { splitVocabularyStems } from './events/search/stem-split';
 
 const app = new Hono<AppEnv>();
 
@@ -124,6 +125,7 @@ export default {
         backfillSearchIndex(db, Date.now()).then(() => purgeExpiredEvents(db, env.KV, Date.now())),
         backfillLayout(db),
         compactSearchIndex(db),
+        splitVocabularyStems(db),
         purgeExpiredPortalRecords(db, Date.now()),
         continueProjectDeletions(db, Date.now()),
         sweepExports(db, env.EXPORTS, Date.now()),

@@ -93,10 +93,12 @@ const ref = (() => {
     const meta = new Set<string>();
     for (const term of row.meta.split(' ')) if (term && !primary.has(term)) meta.add(term);
     const keys = new Set<string>();
+    // A stem seen in a primary column is `i`; one seen only in metadata is `j`.
     const add = (term: string, whole: string) => {
       const { tag, word } = untag(term);
       const s = identifierStem(word);
-      keys.add(s === null ? whole + term : `i${tag}_${s}`);
+      if (s === null) keys.add(whole + term);
+      else if (whole === 'p' || !keys.has(`i${tag}_${s}`)) keys.add(`${whole === 'p' ? 'i' : 'j'}${tag}_${s}`);
     };
     for (const t of primary) add(t, 'p');
     for (const t of meta) add(t, 'm');

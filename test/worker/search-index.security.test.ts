@@ -166,7 +166,8 @@ describe('identifiers in the vocabulary: stems only, prefixes still exact', () =
     // Before: one `p` term per distinct code. Now: the stems `vk0`, `vk1`, `vk2`, and the whole word `vkx`.
     expect(rows.results.map((r) => r.term).sort()).toEqual([`i${tag}_vk0`, `i${tag}_vk1`, `i${tag}_vk2`, `p${tag}_vkx`]);
     const trace = await env.DB.prepare('SELECT term FROM search_vocab WHERE substr(term, 2) LIKE ?').bind(`${tag}_trx%`).all<{ term: string }>();
-    expect(trace.results.map((r) => r.term).every((t) => t[0] === 'i')).toBe(true);
+    // The traces are metadata's only: their stems are keyed `j` (migration 0016), the names' `i`.
+    expect(trace.results.map((r) => r.term).every((t) => t[0] === 'j')).toBe(true);
     // Each is some trace value up to its first digit; fewer stems than values.
     const traces = Array.from({ length: COUNT }, (_, i) => `trx${(i * 31337).toString(16)}ff`);
     for (const { term } of trace.results) {

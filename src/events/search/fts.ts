@@ -76,8 +76,16 @@ export function legacyOrgToken(id: string): string {
 /** Vocabulary key prefixes: a word seen in a primary column, or one seen only in `meta` (in that event). */
 export const VOCAB_PRIMARY = 'p';
 export const VOCAB_META = 'm';
-/** Identifier stems (see identifierStem), whichever column their words were seen in. */
+/**
+ * Identifier stems (see identifierStem): one seen in a primary column, one seen only in `meta`
+ * (in that event). Split like the words so a prefix searched in the primary columns reads
+ * only their stems: metadata's random ids gave `cl` 581 stems at 1,000,000 events, 18 of them
+ * in a primary column, and pushed it past MAX_PREFIX_TERMS. Keys written before the split
+ * (migration 0016) are all `i`, a superset that stays exact; stem-split.ts moves the ones
+ * with no primary-column identifier to `j`.
+ */
 export const VOCAB_STEM = 'i';
+export const VOCAB_META_STEM = 'j';
 
 /** Shortest word that counts as an identifier when it holds a digit. */
 export const IDENTIFIER_MIN_LENGTH = 5;
@@ -111,7 +119,7 @@ function hasCodePoints(text: string, from: number, min: number): boolean {
  * The vocabulary rule. A word of at least IDENTIFIER_MIN_LENGTH characters with an ASCII
  * digit in it (ULIDs, UUID parts, request ids, hashes, numbered names) is an identifier:
  * nearly every one is new, so listing them would grow the vocabulary with every event.
- * The vocabulary keeps its **stem** instead (key `i`), the word up to and including its first digit
+ * The vocabulary keeps its **stem** instead (key `i`, or `j` seen only in metadata), the word up to and including its first digit
  * (`01hx…` → `0`, `k3b9x` → `k3`, `smith1984` → `smith1`): a bounded set. A prefix search
  * stays exact: every identifier that completes a prefix has a stem that is listed under
  * that prefix (the prefix has no digit: the stem is longer and starts with it) or equals
@@ -183,6 +191,7 @@ class EntryBuilder {
   private readonly primaryKey: string;
   private readonly metaKey: string;
   private readonly stemKey: string;
+  private readonly metaStemKey: string;
 
   constructor(tag: string) {
     this.token = `${tag}_`;
@@ -190,6 +199,7 @@ class EntryBuilder {
     this.primaryKey = `${VOCAB_PRIMARY}${tag}_`;
     this.metaKey = `${VOCAB_META}${tag}_`;
     this.stemKey = `${VOCAB_STEM}${tag}_`;
+    this.metaStemKey = `${VOCAB_META_STEM}${tag}_`;
   }
 
   add(...parts: unknown[]): this {
@@ -220,7 +230,7 @@ class EntryBuilder {
       if (stem === null) this.terms.push((meta ? this.metaKey : this.primaryKey) + word);
       else if (!this.stems.has(stem)) {
         this.stems.add(stem);
-        this.terms.push(this.stemKey + stem);
+        this.terms.push((meta ? this.metaStemKey : this.stemKey) + stem);
       }
     }
     words.length = 0;
@@ -237,26 +247,28 @@ export function ftsRow(e: AuditEvent): FtsRow {
 }
 
 /**
- * A tagged term's vocabulary key: `<whole><term>`, or for an identifier `i<tag>_<stem>`,
- * which is the term up to its word's first digit. (Tags are `[a-z0-9]`, no `_`; a term
+ * A tagged term's vocabulary key: `<whole><term>`, or for an identifier `i<tag>_<stem>`
+ * (`j` when `whole` is metadata's), which is the term up to its word's first digit. (Tags are `[a-z0-9]`, no `_`; a term
  * without one reads as the original split read it: tag = all but its last character, word = all.)
  */
 function vocabKey(term: string, whole: string): string {
+  const stemKind = whole === VOCAB_META ? VOCAB_META_STEM : VOCAB_STEM;
   const u = term.indexOf('_');
   if (u < 0) {
     const s = identifierStem(term);
-    return s === null ? whole + term : `${VOCAB_STEM}${term.slice(0, -1)}_${s}`;
+    return s === null ? whole + term : `${stemKind}${term.slice(0, -1)}_${s}`;
   }
   const d = firstDigit(term, u + 1);
-  return d >= 0 && hasCodePoints(term, u + 1, IDENTIFIER_MIN_LENGTH) ? VOCAB_STEM + term.slice(0, d + 1) : whole + term;
+  return d >= 0 && hasCodePoints(term, u + 1, IDENTIFIER_MIN_LENGTH) ? stemKind + term.slice(0, d + 1) : whole + term;
 }
 
 /**
  * The row's vocabulary keys (for `search_vocab`), organization tokens left out. Keyed by
  * column group so a prefix searched in the primary columns expands over their words only
  * (metadata's random ids would otherwise push short prefixes past the expansion limit).
- * Identifiers are keyed by their stem only (identifierStem). Keys come in the order of
- * their terms' first appearance, the primary columns' before the metadata's.
+ * Identifiers are keyed by their stem only (identifierStem), a stem seen in a primary column
+ * once (`i`, not again as metadata's `j`). Keys come in the order of their terms' first
+ * appearance, the primary columns' before the metadata's.
  */
 export function rowTerms(row: FtsRow): string[] {
   const primary = new Set<string>();
@@ -269,9 +281,14 @@ export function rowTerms(row: FtsRow): string[] {
       keys.add(vocabKey(term, VOCAB_PRIMARY));
     }
   }
-  for (const term of row.meta.split(' ')) if (term !== '' && !primary.has(term)) keys.add(vocabKey(term, VOCAB_META));
+  for (const term of row.meta.split(' ')) {
+    if (term === '' || primary.has(term)) continue;
+    const key = vocabKey(term, VOCAB_META);
+    if (key[0] === VOCAB_META_STEM && keys.has(VOCAB_STEM + key.slice(1))) continue;
+    keys.add(key);
+  }
   return [...keys];
 }
 
 /** True for a vocabulary key that is an identifier stem (never removed by a purge: other identifiers may share it). */
-export const isStemKey = (key: string) => key.startsWith(VOCAB_STEM);
+export const isStemKey = (key: string) => key[0] === VOCAB_STEM || key[0] === VOCAB_META_STEM;

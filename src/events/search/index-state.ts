@@ -4,7 +4,7 @@
 // by one row of `search_state`; see backfill.ts.
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../lib/db';
-import { prefixStem, VOCAB_META, VOCAB_PRIMARY, VOCAB_STEM } from './fts';
+import { prefixStem, VOCAB_META, VOCAB_META_STEM, VOCAB_PRIMARY, VOCAB_STEM } from './fts';
 import { MAX_PREFIX_TERMS, type PrefixSlot } from './language';
 import type { SearchTable } from './plan';
 
@@ -61,16 +61,21 @@ const range = (key: string, suffix: '' | '*' = '') =>
 /**
  * The identifiers that may complete a prefix, as FTS5 prefix terms (`<stem>*`; see
  * identifierStem in fts.ts): a prefix without a digit lists the stems that start with it;
- * a prefix with a digit is itself a prefix term when its own stem is known. (Stems are not
- * told apart by column: a stem seen only in metadata adds, to a search of the primary
- * columns, a prefix term that matches nothing more there.)
+ * a prefix with a digit is itself a prefix term when its own stem is known. A search of the
+ * primary columns reads their stems (`i`), any other reads metadata's (`j`) too. (Keys
+ * written before that split are all `i`: a stem seen only in metadata then adds, to a search
+ * of the primary columns, a prefix term that matches nothing more there.)
  */
 function stemTerms(slot: PrefixSlot): SQL {
   const word = slot.key.slice(slot.key.indexOf('_') + 1);
   const stem = prefixStem(word);
-  if (stem === null) return range(VOCAB_STEM + slot.key, '*');
-  const key = `${VOCAB_STEM}${slot.key.slice(0, slot.key.length - word.length)}${stem}`;
-  return sql`SELECT t FROM (SELECT ${`${slot.key}*`} AS t FROM search_vocab WHERE term = ${key})`;
+  if (stem === null) {
+    const primary = range(VOCAB_STEM + slot.key, '*');
+    return slot.primaryOnly ? primary : sql`${primary} UNION ${range(VOCAB_META_STEM + slot.key, '*')}`;
+  }
+  const own = `${slot.key.slice(0, slot.key.length - word.length)}${stem}`;
+  const keys = slot.primaryOnly ? sql`term = ${VOCAB_STEM + own}` : sql`term IN (${VOCAB_STEM + own}, ${VOCAB_META_STEM + own})`;
+  return sql`SELECT t FROM (SELECT ${`${slot.key}*`} AS t FROM search_vocab WHERE ${keys} LIMIT 1)`;
 }
 
 /** One completion as FTS5 text: a whole term, or a prefix term (`…*`). */
