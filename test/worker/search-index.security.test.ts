@@ -116,7 +116,7 @@ describe('prefix expansion', () => {
 
   it.each([
     ['more completions than the limit (FTS prefix query)', 'quokka', "actor_name LIKE 'Quokka%'"],
-    ['a few completions (whole terms)', 'quokka1', "(actor_name LIKE 'Quokka1 %' OR actor_name LIKE 'Quokka1_ %')"],
+    ['a few completions (whole terms)', 'quokka1', "actor_name LIKE 'Quokka1%'"],
     ['one completion', 'quokka79', "actor_name LIKE 'Quokka79 %'"],
     ['none', 'quokkaz', '0'],
   ])('%s: %s', async (_n, search, where) => {
@@ -130,7 +130,7 @@ describe('prefix expansion', () => {
 
   it('an excluded prefix excludes every completion', async () => {
     const found = await all({ projectId: P, search: 'smith -quokka1', order: 'desc' }, 50);
-    expect(found).toEqual(await ids(P, "actor_name LIKE 'Quokka% Smith' AND NOT (actor_name LIKE 'Quokka1 %' OR actor_name LIKE 'Quokka1_ %')"));
+    expect(found).toEqual(await ids(P, "actor_name LIKE 'Quokka% Smith' AND actor_name NOT LIKE 'Quokka1%'"));
   });
 
   it('words seen only in metadata do not count against a prefix searched in names, and the fallback still finds them', async () => {

@@ -254,8 +254,14 @@ export interface PrefixCompletions {
   all: readonly string[] | null;
 }
 
-/** A prefix with more whole-term completions than this uses FTS5's own prefix query. */
-export const MAX_PREFIX_TERMS = 64;
+/**
+ * A prefix with more whole-term completions than this uses FTS5's own prefix query, which
+ * reads every completion's whole doclist: `us` (every actor id's `user`) 96 ms at 1,000,000
+ * events, against 3.4 ms as an OR of its 68 completions read newest first. 128 covers every
+ * two-letter prefix of the bench's million events (at most 88 in the primary columns; 213 of
+ * 676 were over the earlier 64). Measured in docs/performance.md.
+ */
+export const MAX_PREFIX_TERMS = 128;
 
 /** The tagged last word of a prefix term: the key of its completions. */
 export function prefixKey(tag: string, t: FtsTerm): string | null {
