@@ -211,8 +211,37 @@ describe('the largest statements stay inside D1’s limits (expression depth 100
     }
   });
 
-  // Each prefix that reads its completions in the statement binds about ten parameters per copy
-  // of its expression; past MAX_PREFIX_SLOTS the others are FTS5 prefix queries.
+  // A prefix slot that is not aimed at the primary columns (an excluded prefix, a qualifier's
+  // column) reads four kinds of completions; with an action prefix, every filter and a cursor
+  // this was the largest statement (110 parameters before a slot bound its key once).
+  it.each(['desc', 'asc', 'relevance'] as const)('a qualified prefix, an action prefix, an excluded prefix, every filter and a cursor, %s', async (order) => {
+    const db = drizzle(env.DB);
+    const [cursor] = (await env.DB.prepare('SELECT id FROM events WHERE project_id = ? LIMIT 1').bind(projectId).all<{ id: string }>()).results;
+    const query: EventQuery = {
+      projectId,
+      limit: 5,
+      now: NOW,
+      order,
+      organizationIds: ['org_exact', 'org_other'],
+      actions: ['doc.viewed', 'doc.deleted'],
+      actorTypes: ['user'],
+      targetTypes: ['doc'],
+      actorIds: ['user_1', 'user_2'],
+      targetIds: ['doc_1', 'doc_2'],
+      locations: ['203.0.113.9'],
+      occurredAt: { gte: 0, lte: NOW + 86_400_000 },
+      search: 'type:r user. -pr',
+    };
+    for (const windowSize of [undefined, 2]) {
+      for (const field of order === 'relevance' ? (['after'] as const) : (['after', 'before'] as const)) {
+        const page = await listEvents(db, { ...query, windowSize, [field]: cursor.id });
+        expect(page.events.length).toBeLessThanOrEqual(5);
+      }
+    }
+  });
+
+  // Each prefix that reads its completions in the statement binds four parameters per copy of
+  // its expression (and its mark is SQL); past MAX_PREFIX_SLOTS the others are FTS5 prefix queries.
   it.each([
     'al br ga de be',
     'doc. user. role. file. team. org. key. al',

@@ -9,7 +9,7 @@ import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { listEvents } from '../../src/events/list';
 import { completionsSql } from '../../src/events/search/index-state';
-import { MAX_PREFIX_TERMS } from '../../src/events/search/language';
+import { MAX_PREFIX_TERMS, maxCompletions } from '../../src/events/search/language';
 import { splitVocabularyStems } from '../../src/events/search/stem-split';
 import { decodeRaw } from '../../src/events/stored-raw';
 import { call, DEFAULT_KEY, STORED_RAW_COLUMNS, type StoredRawRow } from './helpers';
@@ -97,6 +97,18 @@ describe('stems keyed by column group', () => {
     expect(await expression(true)).toBe(`("${TAG}_zq1" * OR "${TAG}_zq2" * OR "${TAG}_zq5" *)`);
     // Metadata's stems too: more than MAX_PREFIX_TERMS, so FTS5's own prefix query.
     expect(await expression(false)).toBe(`"${TAG}_zq" *`);
+  });
+
+  it('budgets the words of an expansion: each completion repeats the phrase\'s head words', async () => {
+    const expression = async (heads: number) =>
+      (await db().get<{ e: string }>(sql`SELECT ${completionsSql({ mark: '\u00010\u0001', key: `${TAG}_zq`, head: Array(heads).fill(`${TAG}_stoat`), primaryOnly: true })} AS e`))!.e;
+    const head = (n: number) => Array(n).fill(`${TAG}_stoat `).join('');
+    // 3 completions × 2 words fit; 3 × 43 words do not (at most 128 words), so FTS5's prefix phrase.
+    expect(await expression(1)).toBe(`("${head(1)}${TAG}_zq1" * OR "${head(1)}${TAG}_zq2" * OR "${head(1)}${TAG}_zq5" *)`);
+    expect(await expression(42)).toBe(`"${head(42)}${TAG}_zq" *`);
+    expect(maxCompletions(42)).toBe(2);
+    // The same search through the page's statement: exact either way.
+    expect(await found('stoat-zq')).toEqual(await reference('zq', 'name'));
   });
 
   it('answers exactly, in the primary columns and in the metadata fallback', async () => {

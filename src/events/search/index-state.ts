@@ -5,7 +5,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../lib/db';
 import { prefixStem, VOCAB_META, VOCAB_META_STEM, VOCAB_PRIMARY, VOCAB_STEM } from './fts';
-import { MAX_PREFIX_TERMS, type PrefixSlot } from './language';
+import { MAX_PREFIX_TERMS, maxCompletions, type PrefixSlot } from './language';
 import type { SearchTable } from './plan';
 
 export type SearchPhase = 'backfill' | 'ready' | 'done';
@@ -78,25 +78,27 @@ function stemTerms(slot: PrefixSlot): SQL {
   return sql`SELECT t FROM (SELECT ${`${slot.key}*`} AS t FROM search_vocab WHERE ${keys} LIMIT 1)`;
 }
 
-/** One completion as FTS5 text: a whole term, or a prefix term (`…*`). */
-const completionText = (head: string, t: SQL) =>
-  sql`'"' || ${head} || replace(${t}, '*', '') || '"' || iif(substr(${t}, -1) = '*', ' *', '')`;
+/** A completion `t` as FTS5 text after the head words: a whole term, or a prefix term (`…*`). */
+const completionText = (head: string) => sql`'"' || ${head} || replace(t, '*', '') || '"' || iif(substr(t, -1) = '*', ' *', '')`;
 
 /**
  * A prefix slot's FTS5 text, computed inside the statement that searches: the OR of its
  * whole-term completions (among primary-column words, or all words) and of the prefix terms
- * of the identifiers' stems that may complete it, the whole word when there is none
- * (nothing matches), or FTS5's own `"term" *` when there are more than MAX_PREFIX_TERMS
- * (exact, slower). The same text the planner writes from known completions.
+ * of the identifiers' stems that may complete it (in parentheses, one or many), the whole
+ * word when there is none (nothing matches), or FTS5's own `"term" *` when there are more
+ * than maxCompletions for its head words (exact, slower). The same matches as the text the
+ * planner writes from known completions.
+ *
+ * It binds the whole word and the head words once each, and two bounds per range (D1 allows
+ * 100 parameters per statement, and a statement holds each slot once per read of the index).
  */
 export function completionsSql(slot: PrefixSlot): SQL {
   const head = slot.head.map((w) => `${w} `).join('');
   const whole = `"${head}${slot.key}"`;
   const words = slot.primaryOnly ? range(VOCAB_PRIMARY + slot.key) : sql`${range(VOCAB_PRIMARY + slot.key)} UNION ${range(VOCAB_META + slot.key)}`;
+  const limit = sql.raw(String(maxCompletions(slot.head.length)));
   return sql`(SELECT CASE
-      WHEN count(*) > ${sql.raw(String(MAX_PREFIX_TERMS))} THEN ${`${whole} *`}
-      WHEN count(*) = 0 THEN ${whole}
-      WHEN count(*) = 1 THEN ${completionText(head, sql`min(t)`)}
-      ELSE '(' || group_concat(${completionText(head, sql`t`)}, ' OR ') || ')' END
+      WHEN count(*) > ${limit} OR count(*) = 0 THEN ${whole} || iif(count(*) > ${limit}, ' *', '')
+      ELSE '(' || group_concat(${completionText(head)}, ' OR ') || ')' END
     FROM (${words} UNION ${stemTerms(slot)}))`;
 }

@@ -263,6 +263,14 @@ export interface PrefixCompletions {
  */
 export const MAX_PREFIX_TERMS = 128;
 
+/**
+ * The completions a prefix expands to when its phrase has `headWords` words before it: every
+ * completion repeats them, and FTS5 reads each word of each phrase on its own, so the budget
+ * is MAX_PREFIX_TERMS words in all (`x-x-…-ma`, 120 head words: 1 completion, else FTS5's
+ * prefix phrase; 128 of them held SQLite for ≈ 30 s at 1,000,000 events).
+ */
+export const maxCompletions = (headWords: number) => Math.floor(MAX_PREFIX_TERMS / (headWords + 1));
+
 /** The tagged last word of a prefix term: the key of its completions. */
 export function prefixKey(tag: string, t: FtsTerm): string | null {
   if (!t.prefix) return null;
@@ -281,7 +289,7 @@ function termBody(t: FtsTerm, dialect: IndexDialect, primaryOnly: boolean, slots
   const known = dialect.completions[words[words.length - 1]];
   // A term aimed at primary columns only can match only words seen there.
   const completions = known === undefined ? undefined : primaryOnly ? known.primary : known.all;
-  if (completions === undefined || completions === null) return `${quote(words.join(' '))} *`;
+  if (completions === undefined || completions === null || completions.length > maxCompletions(head.length)) return `${quote(words.join(' '))} *`;
   // No completion in this project: nothing matches; the whole word (not indexed) says so.
   if (completions.length === 0) return quote(words.join(' '));
   // A completion ending in `*` is an identifier stem's prefix term (see identifierStem in fts.ts).

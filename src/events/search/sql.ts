@@ -108,13 +108,20 @@ function projectCondition(projectId: string, scope: Scope): SQL {
 /** The FTS5 table as an SQL identifier (one of two fixed names, never user input). */
 export const ftsTable = (table: SearchTable): SQL => sql.raw(table === 'events_fts' ? 'events_fts' : 'search_fts');
 
+/** A slot's mark as an SQL literal (it holds control characters and the slot's number only). */
+function markSql(mark: string): string {
+  if (!/^\u0001\d+\u0001$/.test(mark)) throw new Error('not a prefix slot mark');
+  return `char(1) || '${mark.slice(1, -1)}' || char(1)`;
+}
+
 /**
  * An FTS expression as the MATCH operand: bound as is, or with each prefix slot it holds
  * replaced by its completions, read from search_vocab inside the same statement.
  */
 export function matchValue(expression: string, slots: readonly PrefixSlot[]): SQL {
   let value = sql`${expression}`;
-  for (const slot of slots) if (expression.includes(slot.mark)) value = sql`replace(${value}, ${slot.mark}, ${completionsSql(slot)})`;
+  // The mark is `\u0001<n>\u0001` (language.ts slotMark): written as SQL, not bound.
+  for (const slot of slots) if (expression.includes(slot.mark)) value = sql`replace(${value}, ${sql.raw(markSql(slot.mark))}, ${completionsSql(slot)})`;
   return value;
 }
 
