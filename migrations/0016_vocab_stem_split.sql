@@ -8,6 +8,8 @@
 -- chunks, in key order from `after`, and moves each one with no identifier in a primary
 -- column to `j`. The row is deleted when every key is checked. `upto` and `moving` hold one
 -- chunk's bounds and findings between the statements of its batch, never across batches.
+-- A Worker from before this migration reads only `i` stems: before rolling back past it, copy
+-- the `j` keys back (README, "Upgrading a deployment").
 CREATE TABLE stem_split_state (
   id INTEGER PRIMARY KEY CHECK (id = 1),
   after TEXT NOT NULL,

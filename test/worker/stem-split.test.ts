@@ -9,6 +9,7 @@ import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { listEvents } from '../../src/events/list';
 import { completionsSql } from '../../src/events/search/index-state';
+import { isStemKey } from '../../src/events/search/fts';
 import { MAX_PREFIX_TERMS, maxCompletions } from '../../src/events/search/language';
 import { splitVocabularyStems } from '../../src/events/search/stem-split';
 import { decodeRaw } from '../../src/events/stored-raw';
@@ -75,6 +76,9 @@ beforeAll(async () => {
     event(10, 'Stoat zq1abcd', 'nothing'),
     event(11, 'Stoat zq2efgh', 'none'),
     event(12, 'Stoat zq5shared', 'zq5sharedx'),
+    // `zq7` is a name's stem in one event and metadata's only in another: both keys.
+    event(13, 'Stoat zq7names', 'none'),
+    event(14, 'Stoat Plain', 'zq7metaonly'),
   ];
   const r = await call('POST', '/audit_logs/events/batch', { key: DEFAULT_KEY, body: { events } });
   expect(r.status, r.text).toBe(200);
@@ -84,17 +88,20 @@ describe('stems keyed by column group', () => {
   it('keys a stem seen in a primary column `i`, and one seen only in metadata `j`', async () => {
     const keys = await stemKeys();
     const primary = keys.filter((k) => k[0] === 'i').map((k) => k.slice(TAG.length + 2));
-    expect(primary).toEqual(['zq1', 'zq2', 'zq5']);
+    expect(primary).toEqual(['zq1', 'zq2', 'zq5', 'zq7']);
     const meta = keys.filter((k) => k[0] === 'j').map((k) => k.slice(TAG.length + 2));
-    expect(meta).toHaveLength(META_STEMS);
+    expect(meta).toHaveLength(META_STEMS + 1);
     // `zq5` is in one event's name and metadata: keyed once, as a primary stem.
     expect(meta).not.toContain('zq5');
+    expect(meta).toContain('zq7');
+    // Both kinds are stems to a purge (never removed: other identifiers may share them).
+    expect(keys.every(isStemKey)).toBe(true);
   });
 
   it('a prefix of the primary columns expands over their stems only, not into FTS5\'s prefix query', async () => {
     const expression = async (primaryOnly: boolean) =>
       (await db().get<{ e: string }>(sql`SELECT ${completionsSql({ mark: '\u00010\u0001', key: `${TAG}_zq`, head: [], primaryOnly })} AS e`))!.e;
-    expect(await expression(true)).toBe(`("${TAG}_zq1" * OR "${TAG}_zq2" * OR "${TAG}_zq5" *)`);
+    expect(await expression(true)).toBe(`("${TAG}_zq1" * OR "${TAG}_zq2" * OR "${TAG}_zq5" * OR "${TAG}_zq7" *)`);
     // Metadata's stems too: more than MAX_PREFIX_TERMS, so FTS5's own prefix query.
     expect(await expression(false)).toBe(`"${TAG}_zq" *`);
   });
@@ -103,8 +110,8 @@ describe('stems keyed by column group', () => {
     const expression = async (heads: number) =>
       (await db().get<{ e: string }>(sql`SELECT ${completionsSql({ mark: '\u00010\u0001', key: `${TAG}_zq`, head: Array(heads).fill(`${TAG}_stoat`), primaryOnly: true })} AS e`))!.e;
     const head = (n: number) => Array(n).fill(`${TAG}_stoat `).join('');
-    // 3 completions × 2 words fit; 3 × 43 words do not (at most 128 words), so FTS5's prefix phrase.
-    expect(await expression(1)).toBe(`("${head(1)}${TAG}_zq1" * OR "${head(1)}${TAG}_zq2" * OR "${head(1)}${TAG}_zq5" *)`);
+    // 4 completions × 2 words fit; 4 × 43 words do not (at most 128 words), so FTS5's prefix phrase.
+    expect(await expression(1)).toBe(`("${head(1)}${TAG}_zq1" * OR "${head(1)}${TAG}_zq2" * OR "${head(1)}${TAG}_zq5" * OR "${head(1)}${TAG}_zq7" *)`);
     expect(await expression(42)).toBe(`"${head(42)}${TAG}_zq" *`);
     expect(maxCompletions(42)).toBe(2);
     // The same search through the page's statement: exact either way.
@@ -113,7 +120,12 @@ describe('stems keyed by column group', () => {
 
   it('answers exactly, in the primary columns and in the metadata fallback', async () => {
     expect(await found('zq')).toEqual(await reference('zq', 'name'));
-    expect(await found('zq')).toHaveLength(3);
+    expect(await found('zq')).toHaveLength(4);
+    // A stem keyed both ways: the name in the primary columns; the metadata-only event is not a primary match.
+    expect(await found('zq7')).toEqual(await reference('zq7', 'name'));
+    expect(await found('zq7')).toHaveLength(1);
+    expect(await found('zq7m')).toEqual(await reference('zq7m', 'trace'));
+    expect(await found('zq7m')).toHaveLength(1);
     expect(await found('zqc')).toEqual(await reference('zqc', 'trace'));
     expect((await found('zqc')).length).toBeGreaterThan(1);
     expect(await found('zq5')).toEqual(await reference('zq5', 'name'));
@@ -127,7 +139,7 @@ describe('the split of keys written before the rule (migration 0016)', () => {
     await env.DB.prepare(`DELETE FROM search_vocab WHERE term >= 'j' AND term < 'k'`).run();
     await env.DB.prepare(`INSERT OR REPLACE INTO stem_split_state (id, after) VALUES (1, 'i')`).run();
     expect((await stemKeys()).every((k) => k[0] === 'i')).toBe(true);
-    const searches = ['zq', 'zqc', 'zq5', 'zq1a', 'stoat zq'];
+    const searches = ['zq', 'zqc', 'zq5', 'zq7', 'zq7m', 'zq1a', 'stoat zq'];
     const before = await Promise.all(searches.map(found));
     expect(before[0]).toEqual(await reference('zq', 'name'));
 
@@ -141,10 +153,13 @@ describe('the split of keys written before the rule (migration 0016)', () => {
 
     const rest = await splitVocabularyStems(db(), { chunk: 7 });
     expect(rest.done).toBe(true);
-    expect(first.moved + rest.moved).toBeGreaterThanOrEqual(META_STEMS);
+    expect(first.moved + rest.moved).toBe(META_STEMS);
     const keys = await stemKeys();
-    expect(keys.filter((k) => k[0] === 'i').map((k) => k.slice(TAG.length + 2))).toEqual(['zq1', 'zq2', 'zq5']);
-    expect(keys.filter((k) => k[0] === 'j')).toHaveLength(META_STEMS);
+    expect(keys.filter((k) => k[0] === 'i').map((k) => k.slice(TAG.length + 2))).toEqual(['zq1', 'zq2', 'zq5', 'zq7']);
+    // Exactly the metadata-only stems moved (zq7 is a name's stem too: it stays `i`).
+    expect(keys.filter((k) => k[0] === 'j').map((k) => k.slice(TAG.length + 2))).toEqual(
+      [...new Set(Array.from({ length: META_STEMS }, (_, i) => metaTrace(i).slice(0, 5)))].sort(),
+    );
     // One-character stems (words that start with a digit: event ids, `user_10`'s `10` is whole) stay `i`.
     const digit = await env.DB.prepare(`SELECT count(*) AS n FROM search_vocab WHERE term >= 'i' AND term < 'j' AND length(term) - instr(term, '_') = 1`).first<{ n: number }>();
     expect(digit!.n).toBeGreaterThan(0);
@@ -152,5 +167,14 @@ describe('the split of keys written before the rule (migration 0016)', () => {
     expect(await Promise.all(searches.map(found))).toEqual(before);
     // Done is done: a later run reads one row and stops.
     expect(await splitVocabularyStems(db())).toEqual({ moved: 0, done: true });
+    // A moved stem seen in a name again: keyed `i` again, and the name found by the prefix.
+    const moved = metaTrace(2);
+    expect(keys).toContain(`j${TAG}_${moved.slice(0, 5)}`);
+    const r = await call('POST', '/audit_logs/events/batch', { key: DEFAULT_KEY, body: { events: [event(5, `Stoat ${moved}name`, 'none')] } });
+    expect(r.status, r.text).toBe(200);
+    expect(await stemKeys()).toContain(`i${TAG}_${moved.slice(0, 5)}`);
+    const prefix = moved.slice(0, 4);
+    expect(await found(prefix)).toEqual(await reference(prefix, 'name'));
+    expect(await found(prefix)).toHaveLength(1);
   });
 });
