@@ -3,7 +3,7 @@
 // events match, the counts are exact from the oldest counted event onwards and the answer says
 // so ("more than 10,000"), instead of reading a million rows.
 import { and, sql, type SQL } from 'drizzle-orm';
-import type { Db } from '../lib/db';
+import { allRows, type Db } from '../lib/db';
 import { planFor, type EventQuery } from './list';
 import { events } from './schema';
 import { conditionsBesideMatch, ftsTable, matchValue, scopeConditions } from './search/sql';
@@ -77,7 +77,7 @@ interface Row {
  * read once, and the width is worked out once (inlined, SQLite would redo it for every row: 3.5x slower).
  */
 async function count(db: Db, projectId: string, scope: Scope, from: number | null, to: number | null, cap: number): Promise<Timeline> {
-  const rows = await db.all<Row>(sql`WITH m AS MATERIALIZED (${newestMatches(projectId, scope, cap)}),
+  const rows = await allRows<Row>(db, sql`WITH m AS MATERIALIZED (${newestMatches(projectId, scope, cap)}),
     x AS (SELECT count(*) AS n, min(t) AS lo, max(t) AS hi FROM m),
     s AS (SELECT n, lo, CAST(coalesce(${from}, lo, 0) AS INTEGER) AS a, CAST(coalesce(${to}, hi + 1, 1) AS INTEGER) AS z FROM x),
     w AS MATERIALIZED (SELECT n, lo, a, z, coalesce((SELECT value FROM json_each(${JSON.stringify(STEPS_MS)}) WHERE (z - 1) / value - a / value < ${MAX_BUCKETS} ORDER BY value LIMIT 1), max(1, (z - a + ${MAX_BUCKETS - 2}) / ${MAX_BUCKETS - 1})) AS step FROM s)

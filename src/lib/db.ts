@@ -17,6 +17,66 @@ export function statement(db: Db, query: SQL): D1PreparedStatement {
   return db.$client.prepare(q.sql).bind(...q.params);
 }
 
+/**
+ * The rows of one read, each distinct bound value bound once. A page's statement repeats its
+ * project, filters and cursor in every copy of its conditions (the page and the proof's span,
+ * each prefix's completions per read of the index), and D1 allows 100 parameters per
+ * statement: every `?` becomes SQLite's numbered `?N`, N the first place its value was bound.
+ */
+export async function allRows<T>(db: Db, query: SQL): Promise<T[]> {
+  const q = dialect.sqlToQuery(query);
+  const { text, values } = numberParameters(q.sql, q.params);
+  return (await db.$client.prepare(text).bind(...values).all<T>()).results;
+}
+
+/** The end of a quoted run starting at `from` (SQL doubles the quote inside): the index after it. */
+function quoteEnd(text: string, from: number, quote: string): number {
+  let i = from + 1;
+  for (;;) {
+    const k = text.indexOf(quote, i);
+    if (k < 0) return text.length;
+    if (text[k + 1] !== quote) return k + 1;
+    i = k + 2;
+  }
+}
+
+/** What makes two bound values the same one (text and numbers only; bytes are never shared). */
+const valueKey = (v: unknown): string | null => (typeof v === 'string' ? `s${v}` : typeof v === 'number' ? `n${v}` : v === null ? 'null' : null);
+
+/** `?` placeholders as `?N`, one N per distinct value, outside quoted text (see allRows). */
+export function numberParameters(text: string, params: readonly unknown[]): { text: string; values: unknown[] } {
+  const values: unknown[] = [];
+  const seen = new Map<string, number>();
+  let out = '';
+  let next = 0;
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i];
+    if (c === "'" || c === '"' || c === '`') {
+      const end = quoteEnd(text, i, c);
+      out += text.slice(i, end);
+      i = end;
+    } else if (c === '?') {
+      if (/[0-9]/.test(text[i + 1] ?? '')) throw new Error('a query with numbered parameters');
+      const value = params[next++];
+      const key = valueKey(value);
+      let n = key === null ? undefined : seen.get(key);
+      if (n === undefined) {
+        values.push(value);
+        n = values.length;
+        if (key !== null) seen.set(key, n);
+      }
+      out += `?${n}`;
+      i++;
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  if (next !== params.length) throw new Error(`${params.length} values for ${next} parameters`);
+  return { text: out, values };
+}
+
 /** How long a client is asked to wait before retrying a write the database did not confirm. */
 export const RETRY_AFTER_SECONDS = 1;
 

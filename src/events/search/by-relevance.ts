@@ -3,7 +3,7 @@
 // word would cost more than a person waits for. The `after` cursor is still an event
 // id: its score is recomputed for the same search, inside the page's statement.
 import { and, sql, type SQL } from 'drizzle-orm';
-import type { Db } from '../../lib/db';
+import { allRows, type Db } from '../../lib/db';
 import { AppError } from '../../lib/errors';
 import { NULL_ROW_AND_KEYS, ROW_COLUMNS, type ListRow } from '../rows';
 import { events } from '../schema';
@@ -61,7 +61,7 @@ async function rankedPage(db: Db, plan: Plan, scope: Scope & { match: string }, 
   // The window and its scores in one read of the index; the page sorted on (score, seq) alone,
   // its rows joined last (sorting whole rows, with their stored event, cost more), with a
   // last row counting the ranked keys.
-  const rows = await db.all<ListRow & { score: number; seq: number; ranked: number | null }>(sql`
+  const rows = await allRows<ListRow & { score: number; seq: number; ranked: number | null }>(db, sql`
     WITH f AS MATERIALIZED (SELECT rowid AS r, ${BM25} AS score FROM ${fts} WHERE ${fts} MATCH ${match} ORDER BY rowid DESC LIMIT ${RELEVANCE_WINDOW}),
     fx AS MATERIALIZED (${excluded}),
     cur AS MATERIALIZED (${cursor}),

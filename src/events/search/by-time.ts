@@ -1,7 +1,7 @@
 // Executor: a page in time order (newest or oldest first) through the filters' indexes.
 // Also the exact reading of any search: every match of the words is a candidate.
 import { and, asc, desc, sql, type SQL } from 'drizzle-orm';
-import type { Db } from '../../lib/db';
+import { allRows, type Db } from '../../lib/db';
 import { listColumns, NULL_ROW_AND_KEYS, ROW_COLUMNS, toEvent, type ListRow } from '../rows';
 import { events } from '../schema';
 import { checkCursor, checkCursorShape, keysetAfter } from './cursor';
@@ -37,7 +37,7 @@ export function timeQuery(db: Db, conditions: SQL[], newestFirst: boolean, limit
 async function withoutExcluded(db: Db, conditions: SQL[], scope: Scope & { exclude: string }, newestFirst: boolean, limit: number, candidates: number): Promise<ListRow[] | null> {
   const fts = ftsTable(scope.index);
   const dir = sql.raw(newestFirst ? 'DESC' : 'ASC');
-  const rows = await db.all<ListRow & { seq: number; at: number; candidates: number | null }>(sql`
+  const rows = await allRows<ListRow & { seq: number; at: number; candidates: number | null }>(db, sql`
     WITH cand AS MATERIALIZED (
       SELECT ${events.seq} AS seq, ${events.occurredAt} AS at FROM ${events}
       WHERE ${and(...conditions)}

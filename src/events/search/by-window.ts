@@ -5,7 +5,7 @@
 // catches the late arrivals where they do not. Null means "not provable here": the
 // caller reads the page by time instead.
 import { and, sql, type SQL } from 'drizzle-orm';
-import type { Db } from '../../lib/db';
+import { allRows, type Db } from '../../lib/db';
 import { NULL_ROW_AND_KEYS, ROW_COLUMNS, type ListRow } from '../rows';
 import { events } from '../schema';
 import { checkCursor, checkCursorShape, keysetAfter } from './cursor';
@@ -66,7 +66,7 @@ export async function listByWindow(db: Db, plan: Plan, scope: Scope & { match: s
   //   (CTEs are read where first used: inside the CASE, only when the proof is needed);
   // - the page's rows, joined last, and one row of the window's bounds (sorted here: a
   //   sort in SQL would copy whole rows once more).
-  const rows = await db.all<ListRow & { seq: number; at: number; windowN: number | null; windowLo: number | null; late: number | null }>(sql`
+  const rows = await allRows<ListRow & { seq: number; at: number; windowN: number | null; windowLo: number | null; late: number | null }>(db, sql`
     WITH wr AS MATERIALIZED (SELECT rowid AS r FROM ${fts} WHERE ${fts} MATCH ${match} ORDER BY rowid DESC LIMIT ${window}),
     w AS (SELECT min(r) AS lo, count(*) AS n FROM wr),
     wx AS MATERIALIZED (${exclude === null ? NO_ROWIDS : sql`SELECT rowid AS r FROM ${fts} WHERE ${fts} MATCH ${exclude} AND rowid >= (SELECT lo FROM w)`}),
