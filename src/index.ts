@@ -2,6 +2,7 @@
 // app, one error type and one error handler that answers in the caller's format.
 import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
+import { database } from './lib/db';
 import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import { api } from './api';
@@ -54,7 +55,7 @@ app.use(async (c, next) => {
   c.set('now', Date.now);
   c.header('X-Request-ID', requestId);
   checkEnv(c.env);
-  c.set('db', drizzle(c.env.DB));
+  c.set('db', database(c.env.DB));
   // Creating Default and Demo needs KV; while KV is down, requests with known keys still
   // run and the bootstrap is tried again by the next request.
   await ensureBootstrap(c.env, Date.now()).catch((err) => console.error(`[${requestId}] bootstrap failed`, err));

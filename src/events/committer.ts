@@ -10,8 +10,7 @@
 // once; while one is in flight, arrivals queue and leave together as the next batch.
 // Each caller is answered only after the batch holding its write has committed.
 import { DurableObject } from 'cloudflare:workers';
-import { drizzle } from 'drizzle-orm/d1';
-import { RETRY_AFTER_SECONDS, writeNotConfirmed, type Db } from '../lib/db';
+import { database, RETRY_AFTER_SECONDS, writeNotConfirmed, type Db } from '../lib/db';
 import { AppError, type ErrorCode, type ErrorDetail, type Problem } from '../lib/errors';
 import { chunkBytes, settleWrite, WRITE_PLAN_FORMAT, writeStatements, type WritePlan, type WriteResult } from './store';
 
@@ -125,7 +124,7 @@ export class Committer extends DurableObject<CommitterEnv> {
   }
 
   private db(): Db {
-    return drizzle(this.d1) as Db;
+    return database(this.d1);
   }
 
   /** Sends batches until the queue is empty; only one runs at a time. */
