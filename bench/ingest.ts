@@ -24,6 +24,12 @@ type Load = (
 
 export interface SingleRow {
   runner: 'wrangler dev' | 'miniflare';
+  /**
+   * The Demo project's rate-limit tier: `high` asks the Rate Limiting binding on every request
+   * (locally a write to a SQLite-backed Durable Object each time; in production an in-memory
+   * counter of the location); `off` (a tier a project can choose) does not ask it.
+   */
+  rateTier: 'high' | 'off';
   concurrency: number;
   waymark: { events_per_s: number; p50: number; p95: number; failures: number };
   naive: { events_per_s: number; p50: number; p95: number; failures: number };
@@ -81,6 +87,7 @@ const LEVELS = [
  */
 async function compare(
   runner: SingleRow['runner'],
+  rateTier: SingleRow['rateTier'],
   waymark: Omit<Target, 'stop'>,
   naive: Omit<Target, 'stop'>,
   body: () => unknown,
@@ -108,6 +115,7 @@ async function compare(
     acknowledged += commits.acknowledged;
     const row: SingleRow = {
       runner,
+      rateTier,
       concurrency: conc,
       waymark: { events_per_s: w.rate, p50: w.p50, p95: w.p95, failures: w.failures },
       naive: { events_per_s: n.rate, p50: n.p50, p95: n.p95, failures: n.failures },
@@ -116,7 +124,7 @@ async function compare(
     };
     rows.push(row);
     log(
-      `  ${runner} single c${conc}: Waymark ${Math.round(w.rate)}/s (p50 ${w.p50.toFixed(2)}, p95 ${w.p95.toFixed(2)} ms), ` +
+      `  ${runner} (rate tier ${rateTier}) single c${conc}: Waymark ${Math.round(w.rate)}/s (p50 ${w.p50.toFixed(2)}, p95 ${w.p95.toFixed(2)} ms), ` +
         `naive ${Math.round(n.rate)}/s (p50 ${n.p50.toFixed(2)} ms): ${row.ratio.toFixed(2)}×; ` +
         `${commits.transactions} D1 transactions for ${commits.acknowledged} events (${row.transactions_per_event.toFixed(3)} per event)`,
     );
@@ -140,6 +148,8 @@ async function startNaiveDev(): Promise<Target & { dir: string }> {
  */
 export async function singleEventsUnderDev(opts: {
   base: string;
+  /** The tier the running dev server gives the Demo project (its RATE_LIMIT_DEFAULT). */
+  rateTier: SingleRow['rateTier'];
   key: string;
   body: () => unknown;
   load: Load;
@@ -149,6 +159,7 @@ export async function singleEventsUnderDev(opts: {
   try {
     return await compare(
       'wrangler dev',
+      opts.rateTier,
       { url: `${opts.base}/audit_logs/events`, headers: { authorization: `Bearer ${opts.key}`, 'content-type': 'application/json' } },
       naive,
       opts.body,
@@ -169,6 +180,8 @@ export async function singleEventsUnderDev(opts: {
 export async function singleEventsUnderMiniflare(opts: {
   persistTo: string;
   vars: Record<string, string>;
+  /** Waymark is measured once per tier (the Demo project's RATE_LIMIT_DEFAULT), each against the naive Worker. */
+  rateTiers: SingleRow['rateTier'][];
   key: string;
   body: () => unknown;
   load: Load;
@@ -189,54 +202,69 @@ export async function singleEventsUnderMiniflare(opts: {
   });
   const compatibilityDate = '2026-11-01';
   // Miniflare 5 takes a new configuration shape; it still converts the familiar (v4) options.
-  const waymarkMf = new Miniflare(convertV4MiniflareOptions({
-    resourcePersistencePath: join(opts.persistTo, 'v3'),
-    workers: [
-      {
-        name: 'waymark',
-        modules: true,
-        scriptPath: join(outdir, 'index.js'),
-        compatibilityDate,
-        d1Databases: { DB: '00000000-0000-0000-0000-000000000000' },
-        kvNamespaces: { KV: '00000000000000000000000000000000' },
-        durableObjects: { COMMITTER: { className: 'Committer', useSQLite: true } },
-        // Every binding checkEnv requires (src/env.ts), as wrangler.toml declares them.
-        r2Buckets: ['EXPORTS'],
-        queueProducers: { EXPORT_JOBS: { queueName: 'waymark-export-jobs' } },
-        // The same tiers as wrangler.toml (src/projects/rate-limits.ts).
-        ratelimits: Object.fromEntries(
-          Object.values(RATE_TIERS).flatMap((t, i) =>
-            t.binding ? [[t.binding, { namespace_id: String(7101 + i), simple: { limit: t.limit, period: t.periodSeconds as 10 } }]] : [],
+  const startWaymark = (rateTier: SingleRow['rateTier']) =>
+    new Miniflare(convertV4MiniflareOptions({
+      resourcePersistencePath: join(opts.persistTo, 'v3'),
+      workers: [
+        {
+          name: 'waymark',
+          modules: true,
+          scriptPath: join(outdir, 'index.js'),
+          compatibilityDate,
+          d1Databases: { DB: '00000000-0000-0000-0000-000000000000' },
+          kvNamespaces: { KV: '00000000000000000000000000000000' },
+          durableObjects: { COMMITTER: { className: 'Committer', useSQLite: true } },
+          // Every binding checkEnv requires (src/env.ts), as wrangler.toml declares them.
+          r2Buckets: ['EXPORTS'],
+          queueProducers: { EXPORT_JOBS: { queueName: 'waymark-export-jobs' } },
+          // The same tiers as wrangler.toml (src/projects/rate-limits.ts).
+          ratelimits: Object.fromEntries(
+            Object.values(RATE_TIERS).flatMap((t, i) =>
+              t.binding ? [[t.binding, { namespace_id: String(7101 + i), simple: { limit: t.limit, period: t.periodSeconds as 10 } }]] : [],
+            ),
           ),
-        ),
-        bindings: opts.vars,
-      },
-    ],
-  }));
+          bindings: { ...opts.vars, RATE_LIMIT_DEFAULT: rateTier },
+        },
+      ],
+    }));
   const naiveDir = mkdtempSync(join(tmpdir(), 'waymark-naive-mf-'));
   const naiveMf = new Miniflare(convertV4MiniflareOptions({
     resourcePersistencePath: naiveDir,
     workers: [{ name: 'naive', modules: true, scriptPath: naiveScript, compatibilityDate, d1Databases: { DB: 'naive' } }],
   }));
+  const rows: SingleRow[] = [];
+  let acknowledged = 0;
   try {
-    const [w, n] = [await waymarkMf.ready, await naiveMf.ready];
+    const n = await naiveMf.ready;
     await (await naiveMf.getD1Database('DB')).exec(NAIVE_SCHEMA);
-    // The same D1 file as under wrangler dev (migrated by wrangler), not a fresh empty one.
-    const migrated = await (await waymarkMf.getD1Database('DB'))
-      .prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'd1_migrations'")
-      .first<{ n: number }>();
-    if (migrated?.n !== 1) throw new Error('Miniflare did not open the benchmark database');
-    const auth = { authorization: `Bearer ${opts.key}`, 'content-type': 'application/json' };
-    return await compare(
-      'miniflare',
-      { url: new URL('/audit_logs/events', w).href, headers: auth },
-      { url: new URL('/events', n).href, headers: { 'content-type': 'application/json' } },
-      opts.body,
-      opts.load,
-      opts.log,
-    );
+    // One Waymark at a time on the benchmark's files (two runtimes must not share them).
+    for (const rateTier of opts.rateTiers) {
+      const waymarkMf = startWaymark(rateTier);
+      try {
+        const w = await waymarkMf.ready;
+        // The same D1 file as under wrangler dev (migrated by wrangler), not a fresh empty one.
+        const migrated = await (await waymarkMf.getD1Database('DB'))
+          .prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'd1_migrations'")
+          .first<{ n: number }>();
+        if (migrated?.n !== 1) throw new Error('Miniflare did not open the benchmark database');
+        const auth = { authorization: `Bearer ${opts.key}`, 'content-type': 'application/json' };
+        const done = await compare(
+          'miniflare',
+          rateTier,
+          { url: new URL('/audit_logs/events', w).href, headers: auth },
+          { url: new URL('/events', n).href, headers: { 'content-type': 'application/json' } },
+          opts.body,
+          opts.load,
+          opts.log,
+        );
+        rows.push(...done.rows);
+        acknowledged += done.acknowledged;
+      } finally {
+        await waymarkMf.dispose();
+      }
+    }
+    return { rows, acknowledged };
   } finally {
-    await waymarkMf.dispose();
     await naiveMf.dispose();
     rmSync(naiveDir, { recursive: true, force: true });
   }
@@ -250,12 +278,14 @@ export function singleEventsReport(rows: SingleRow[]): string[] {
     '',
     'Same load, same run, alternating Waymark and the naive Worker at each concurrency. Targets: rate ≥ 0.8× naive at c8 and ≥ 1.1× at c32; D1 write transactions per acknowledged event at c32 ≤ 0.25.',
     '',
-    '| runner | concurrency | Waymark events/s | p50 / p95 (ms) | naive events/s | p50 / p95 (ms) | ratio | D1 transactions per event |',
-    '| --- | --: | --: | --: | --: | --: | --: | --: |',
+    "Rate tier: the Demo project's. `high` asks the Rate Limiting binding on every request, as a project with a limit does; locally that binding is a SQLite-backed Durable Object written on every call (in production, a counter in the location's memory). `off` is the tier a project can choose to have no limit; the naive Worker has none.",
+    '',
+    '| runner | rate tier | concurrency | Waymark events/s | p50 / p95 (ms) | naive events/s | p50 / p95 (ms) | ratio | D1 transactions per event |',
+    '| --- | --- | --: | --: | --: | --: | --: | --: | --: |',
   ];
   for (const r of rows) {
     md.push(
-      `| ${r.runner} | ${r.concurrency} | ${Math.round(r.waymark.events_per_s)} | ${f(r.waymark.p50)} / ${f(r.waymark.p95)} | ${Math.round(r.naive.events_per_s)} | ${f(r.naive.p50)} / ${f(r.naive.p95)} | ${r.ratio.toFixed(2)} | ${r.transactions_per_event.toFixed(3)} |`,
+      `| ${r.runner} | ${r.rateTier} | ${r.concurrency} | ${Math.round(r.waymark.events_per_s)} | ${f(r.waymark.p50)} / ${f(r.waymark.p95)} | ${Math.round(r.naive.events_per_s)} | ${f(r.naive.p50)} / ${f(r.naive.p95)} | ${r.ratio.toFixed(2)} | ${r.transactions_per_event.toFixed(3)} |`,
     );
   }
   return md;

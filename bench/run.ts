@@ -415,7 +415,7 @@ try {
   const singleRows: SingleRow[] = [];
   let sent = 0;
   // Single events: Waymark and a naive Worker alternately, same load (bench/ingest.ts).
-  const singles = await singleEventsUnderDev({ base, key: KEYS.DEMO_PROJECT_SECRET_KEY, body: () => ingestEvent(0), load, log });
+  const singles = await singleEventsUnderDev({ base, rateTier: 'high', key: KEYS.DEMO_PROJECT_SECRET_KEY, body: () => ingestEvent(0), load, log });
   sent += singles.acknowledged;
   singleRows.push(...singles.rows);
   for (const r of singles.rows) {
@@ -449,8 +449,19 @@ try {
   } finally {
     await plain.stop();
   }
-  // The same single-event comparison under plain Miniflare (no dev proxy), on the same D1 file.
-  const mf = await singleEventsUnderMiniflare({ persistTo, vars: KEYS, key: KEYS.DEMO_PROJECT_SECRET_KEY, body: () => ingestEvent(0), load, log });
+  // Single events again with the Demo project's rate tier off (no call to the Rate Limiting
+  // binding, which locally writes a SQLite-backed Durable Object on every request).
+  for (let i = 0; i < 80 && !(await portIsFree(port)); i++) await new Promise((r) => setTimeout(r, 250));
+  const unlimited = await startWorker({ port, persistTo, vars: { ...KEYS, RATE_LIMIT_DEFAULT: 'off' }, quiet: true });
+  try {
+    const off = await singleEventsUnderDev({ base, rateTier: 'off', key: KEYS.DEMO_PROJECT_SECRET_KEY, body: () => ingestEvent(0), load, log });
+    sent += off.acknowledged;
+    singleRows.push(...off.rows);
+  } finally {
+    await unlimited.stop();
+  }
+  // The same single-event comparisons under plain Miniflare (no dev proxy), on the same D1 file.
+  const mf = await singleEventsUnderMiniflare({ persistTo, vars: KEYS, rateTiers: ['high', 'off'], key: KEYS.DEMO_PROJECT_SECRET_KEY, body: () => ingestEvent(0), load, log });
   sent += mf.acknowledged;
   singleRows.push(...mf.rows);
   results.singles = singleRows;
