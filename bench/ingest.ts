@@ -29,7 +29,7 @@ export interface SingleRow {
    * (locally a write to a SQLite-backed Durable Object each time; in production an in-memory
    * counter of the location); `off` (a tier a project can choose) does not ask it.
    */
-  rateTier: 'high' | 'off';
+  rate_tier: 'high' | 'off';
   concurrency: number;
   waymark: { events_per_s: number; p50: number; p95: number; failures: number };
   naive: { events_per_s: number; p50: number; p95: number; failures: number };
@@ -87,7 +87,7 @@ const LEVELS = [
  */
 async function compare(
   runner: SingleRow['runner'],
-  rateTier: SingleRow['rateTier'],
+  rateTier: SingleRow['rate_tier'],
   waymark: Omit<Target, 'stop'>,
   naive: Omit<Target, 'stop'>,
   body: () => unknown,
@@ -115,7 +115,7 @@ async function compare(
     acknowledged += commits.acknowledged;
     const row: SingleRow = {
       runner,
-      rateTier,
+      rate_tier: rateTier,
       concurrency: conc,
       waymark: { events_per_s: w.rate, p50: w.p50, p95: w.p95, failures: w.failures },
       naive: { events_per_s: n.rate, p50: n.p50, p95: n.p95, failures: n.failures },
@@ -149,7 +149,7 @@ async function startNaiveDev(): Promise<Target & { dir: string }> {
 export async function singleEventsUnderDev(opts: {
   base: string;
   /** The tier the running dev server gives the Demo project (its RATE_LIMIT_DEFAULT). */
-  rateTier: SingleRow['rateTier'];
+  rateTier: SingleRow['rate_tier'];
   key: string;
   body: () => unknown;
   load: Load;
@@ -181,7 +181,7 @@ export async function singleEventsUnderMiniflare(opts: {
   persistTo: string;
   vars: Record<string, string>;
   /** Waymark is measured once per tier (the Demo project's RATE_LIMIT_DEFAULT), each against the naive Worker. */
-  rateTiers: SingleRow['rateTier'][];
+  rateTiers: SingleRow['rate_tier'][];
   key: string;
   body: () => unknown;
   load: Load;
@@ -202,7 +202,7 @@ export async function singleEventsUnderMiniflare(opts: {
   });
   const compatibilityDate = '2026-11-01';
   // Miniflare 5 takes a new configuration shape; it still converts the familiar (v4) options.
-  const startWaymark = (rateTier: SingleRow['rateTier']) =>
+  const startWaymark = (rateTier: SingleRow['rate_tier']) =>
     new Miniflare(convertV4MiniflareOptions({
       resourcePersistencePath: join(opts.persistTo, 'v3'),
       workers: [
@@ -285,7 +285,7 @@ export function singleEventsReport(rows: SingleRow[]): string[] {
   ];
   for (const r of rows) {
     md.push(
-      `| ${r.runner} | ${r.rateTier} | ${r.concurrency} | ${Math.round(r.waymark.events_per_s)} | ${f(r.waymark.p50)} / ${f(r.waymark.p95)} | ${Math.round(r.naive.events_per_s)} | ${f(r.naive.p50)} / ${f(r.naive.p95)} | ${r.ratio.toFixed(2)} | ${r.transactions_per_event.toFixed(3)} |`,
+      `| ${r.runner} | ${r.rate_tier} | ${r.concurrency} | ${Math.round(r.waymark.events_per_s)} | ${f(r.waymark.p50)} / ${f(r.waymark.p95)} | ${Math.round(r.naive.events_per_s)} | ${f(r.naive.p50)} / ${f(r.naive.p95)} | ${r.ratio.toFixed(2)} | ${r.transactions_per_event.toFixed(3)} |`,
     );
   }
   return md;

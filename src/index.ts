@@ -1,7 +1,6 @@
 // Waymark: assembles the Worker. The API (JSON) and the dashboard (HTML) share one
 // app, one error type and one error handler that answers in the caller's format.
 import { sql } from 'drizzle-orm';
-import { drizzle } from 'drizzle-orm/d1';
 import { database } from './lib/db';
 import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
@@ -117,7 +116,7 @@ export default {
     await consumeExportJobs(batch, env);
   },
   async scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext) {
-    const db = drizzle(env.DB);
+    const db = database(env.DB);
     ctx.waitUntil(
       Promise.all([
         purgeExpiredIdempotencyKeys(db, Date.now()),

@@ -107,6 +107,25 @@ export async function startWorker(options: {
       }
     }, 5000);
     await exited;
+    // wrangler can exit before its workerd does: wait for the whole group, so that a runtime
+    // started next on the same files (the benchmark's Miniflare) never shares them with this one.
+    const pid = child.pid;
+    const groupAlive = () => {
+      try {
+        process.kill(-pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    for (let i = 0; i < 100 && groupAlive(); i++) await new Promise((r) => setTimeout(r, 100));
+    if (groupAlive()) {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        /* gone meanwhile */
+      }
+    }
     clearTimeout(timer);
   };
   const deadline = Date.now() + 90_000;

@@ -2,7 +2,7 @@
 // consumer runs one step and, when the export is not finished, sends the message again. A step
 // that throws is retried by the Queue (with a delay); after the last attempt the export is put in
 // `error` with the reason, so nobody waits on it forever.
-import { drizzle } from 'drizzle-orm/d1';
+import { database } from '../lib/db';
 import { failExport, runExportStep } from './run';
 
 export interface ExportJob {
@@ -20,7 +20,7 @@ export interface ExportQueueEnv {
 export const MAX_ATTEMPTS = 4;
 
 export async function consumeExportJobs(batch: MessageBatch<ExportJob>, env: ExportQueueEnv): Promise<void> {
-  const db = drizzle(env.DB);
+  const db = database(env.DB);
   for (const message of batch.messages) {
     const { projectId, exportId } = message.body;
     try {

@@ -1,13 +1,15 @@
 // Time-ordered identifiers: prefix + ULID (26 Crockford base-32 characters).
 import { monotonicFactory } from 'ulidx';
 
-// ulidx draws one random value per character, and its default source makes one
-// crypto.getRandomValues call for each (16 per new id, a native call that costs ≈ 10 µs in
-// workerd). Same generator, drawn 256 bytes at a time; each byte is used once, and a byte
-// over 256 maps evenly onto the 32 characters.
+// Ids name rows; they are not secrets (tokens and link secrets use randomBase62 or HMAC).
+// ulidx draws one random value per character of an id in a new millisecond, and its default
+// source makes one crypto.getRandomValues call for each (16 native calls per id). Same
+// generator, drawn 256 bytes at a time; each byte is used once, and byte / 256 maps each of
+// the 32 characters onto exactly 8 byte values.
 const pool = new Uint8Array(256);
 let drawn = pool.length;
-function randomFraction(): number {
+/** A uniform draw in [0, 1) in steps of 1/256, for ulidx (exported for its test). */
+export function randomFraction(): number {
   if (drawn === pool.length) {
     crypto.getRandomValues(pool);
     drawn = 0;
