@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { migrateLocal, ROOT } from '../scripts/lib/local-worker.ts';
-import { RATE_TIERS } from '../src/projects/rate-limits.ts';
+import { waymarkWorker } from './ingest.ts';
 
 const specs = process.argv.slice(2);
 if (specs.length < 2) {
@@ -51,26 +51,7 @@ async function start(spec: string): Promise<Variant> {
   migrateLocal(persistTo, true);
   const mf = new Miniflare(convertV4MiniflareOptions({
     resourcePersistencePath: join(persistTo, 'v3'),
-    workers: [
-      {
-        name: 'waymark',
-        modules: true,
-        modulesRoot: dir,
-        scriptPath: join(dir, 'index.js'),
-        compatibilityDate: '2026-11-01',
-        d1Databases: { DB: '00000000-0000-0000-0000-000000000000' },
-        kvNamespaces: { KV: '00000000000000000000000000000000' },
-        durableObjects: { COMMITTER: { className: 'Committer', useSQLite: true } },
-        r2Buckets: ['EXPORTS'],
-        queueProducers: { EXPORT_JOBS: { queueName: 'waymark-export-jobs' } },
-        ratelimits: Object.fromEntries(
-          Object.values(RATE_TIERS).flatMap((t, i) =>
-            t.binding ? [[t.binding, { namespace_id: String(7101 + i), simple: { limit: t.limit, period: t.periodSeconds as 10 } }]] : [],
-          ),
-        ),
-        bindings: { ...VARS, RATE_LIMIT_DEFAULT: tier },
-      },
-    ],
+    workers: [waymarkWorker(dir, { ...VARS, RATE_LIMIT_DEFAULT: tier })],
   }));
   const url = new URL('/audit_logs/events', await mf.ready).href;
   return {

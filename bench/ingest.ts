@@ -172,6 +172,34 @@ export async function singleEventsUnderDev(opts: {
   }
 }
 
+const COMPATIBILITY_DATE = '2026-11-01';
+
+/**
+ * Miniflare's (v4-shaped) options for Waymark's dry-run bundle in `dir`: every binding
+ * checkEnv requires (src/env.ts), as wrangler.toml declares them, and the same rate-limit
+ * tiers (src/projects/rate-limits.ts). Also used by bench/ab-singles.ts.
+ */
+export function waymarkWorker(dir: string, bindings: Record<string, string>) {
+  return {
+    name: 'waymark',
+    modules: true,
+    modulesRoot: dir,
+    scriptPath: join(dir, 'index.js'),
+    compatibilityDate: COMPATIBILITY_DATE,
+    d1Databases: { DB: '00000000-0000-0000-0000-000000000000' },
+    kvNamespaces: { KV: '00000000000000000000000000000000' },
+    durableObjects: { COMMITTER: { className: 'Committer', useSQLite: true } },
+    r2Buckets: ['EXPORTS'],
+    queueProducers: { EXPORT_JOBS: { queueName: 'waymark-export-jobs' } },
+    ratelimits: Object.fromEntries(
+      Object.values(RATE_TIERS).flatMap((t, i) =>
+        t.binding ? [[t.binding, { namespace_id: String(7101 + i), simple: { limit: t.limit, period: t.periodSeconds as 10 } }]] : [],
+      ),
+    ),
+    bindings,
+  };
+}
+
 /**
  * Under plain Miniflare: Waymark from wrangler's dry-run bundle on the benchmark's
  * persistence folder (the same D1 file), the naive Worker bundled by esbuild on a fresh D1.
@@ -200,37 +228,16 @@ export async function singleEventsUnderMiniflare(opts: {
     outfile: naiveScript,
     logLevel: 'warning',
   });
-  const compatibilityDate = '2026-11-01';
   // Miniflare 5 takes a new configuration shape; it still converts the familiar (v4) options.
   const startWaymark = (rateTier: SingleRow['rate_tier']) =>
     new Miniflare(convertV4MiniflareOptions({
       resourcePersistencePath: join(opts.persistTo, 'v3'),
-      workers: [
-        {
-          name: 'waymark',
-          modules: true,
-          scriptPath: join(outdir, 'index.js'),
-          compatibilityDate,
-          d1Databases: { DB: '00000000-0000-0000-0000-000000000000' },
-          kvNamespaces: { KV: '00000000000000000000000000000000' },
-          durableObjects: { COMMITTER: { className: 'Committer', useSQLite: true } },
-          // Every binding checkEnv requires (src/env.ts), as wrangler.toml declares them.
-          r2Buckets: ['EXPORTS'],
-          queueProducers: { EXPORT_JOBS: { queueName: 'waymark-export-jobs' } },
-          // The same tiers as wrangler.toml (src/projects/rate-limits.ts).
-          ratelimits: Object.fromEntries(
-            Object.values(RATE_TIERS).flatMap((t, i) =>
-              t.binding ? [[t.binding, { namespace_id: String(7101 + i), simple: { limit: t.limit, period: t.periodSeconds as 10 } }]] : [],
-            ),
-          ),
-          bindings: { ...opts.vars, RATE_LIMIT_DEFAULT: rateTier },
-        },
-      ],
+      workers: [waymarkWorker(outdir, { ...opts.vars, RATE_LIMIT_DEFAULT: rateTier })],
     }));
   const naiveDir = mkdtempSync(join(tmpdir(), 'waymark-naive-mf-'));
   const naiveMf = new Miniflare(convertV4MiniflareOptions({
     resourcePersistencePath: naiveDir,
-    workers: [{ name: 'naive', modules: true, scriptPath: naiveScript, compatibilityDate, d1Databases: { DB: 'naive' } }],
+    workers: [{ name: 'naive', modules: true, scriptPath: naiveScript, compatibilityDate: COMPATIBILITY_DATE, d1Databases: { DB: 'naive' } }],
   }));
   const rows: SingleRow[] = [];
   let acknowledged = 0;
