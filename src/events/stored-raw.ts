@@ -88,6 +88,11 @@ export function storedRawParam(stored: Uint8Array | string): { r: string } | { r
   return typeof stored === 'string' ? { r: stored } : { rz: Buffer.from(stored.buffer, stored.byteOffset, stored.byteLength).toString('hex') };
 }
 
+/** A BLOB as SQL's `hex()` gives it (how reads select `raw`: rows.ts). */
+export function hexBytes(hex: string): Uint8Array {
+  return Buffer.from(hex, 'hex');
+}
+
 function bytesOf(stored: Exclude<StoredRaw, string>): Uint8Array {
   if (stored instanceof Uint8Array) return stored;
   if (stored instanceof ArrayBuffer) return new Uint8Array(stored);

@@ -2,8 +2,13 @@
 // deflated with the preset dictionary (and the row's columns), written through a JSON chunk
 // as hex, read back byte for byte; tiny events stay text.
 import { env } from 'cloudflare:test';
+import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { allRows, database } from '../../src/lib/db';
+import { ROW_COLUMNS, toEvent, type ListRow } from '../../src/events/rows';
+import { events } from '../../src/events/schema';
 import { decodeRaw, encodeRaw, storedRawParam, type RowText } from '../../src/events/stored-raw';
+import { call, DEMO_KEY, storedRaw } from './helpers';
 
 const SAMPLES = [
   '{"action":"user.signed_in","occurred_at":"2026-11-20T10:00:00.000Z","actor":{"id":"user_01","type":"user","name":"Zoë Ñúñez 🙂"},"targets":[{"id":"t","type":"team"}],"context":{"location":"10.0.0.1","user_agent":"Mozilla/5.0 (X11; Linux x86_64)"},"metadata":{"k":"日本語 \\u0000 \\"q\\""}}',
@@ -74,5 +79,28 @@ describe('stored raw events', () => {
     const rows = (await env.DB.prepare('SELECT raw, typeof(raw) AS t FROM raw_probe ORDER BY id').all<{ raw: ArrayBuffer | string; t: string }>()).results;
     expect(rows.map((r) => r.t)).toEqual(['blob', 'blob', 'blob', 'text']);
     expect(rows.map((r) => decodeRaw(r.raw))).toEqual([...SAMPLES, '{}']);
+  });
+
+  it('reaches the Worker as hex text, never as a BLOB (D1 would send an array of numbers), and reads back the same', async () => {
+    const big = { action: 'doc.viewed', occurred_at: '2026-11-20T10:00:00.000Z', actor: { id: 'user_hex', type: 'user', name: 'Zoë Hex' },
+      targets: [{ id: 'doc_1', type: 'document' }], context: { location: '10.0.0.9', user_agent: 'Mozilla/5.0 (X11; Linux x86_64) hex probe' },
+      metadata: { note: 'x'.repeat(300) } };
+    const sent = await call('POST', '/audit_logs/events', { key: DEMO_KEY, body: { organization_id: 'org_hex', event: big } });
+    expect(sent.status).toBe(200);
+    const listed = await call('GET', '/audit_logs/events?organization_id=org_hex', { key: DEMO_KEY });
+    const id = listed.body.data[0].id as string;
+    const stored = await storedRaw(id);
+    expect(stored.rawType).toBe('blob');
+    const [row] = await allRows<ListRow>(database(env.DB), sql`SELECT ${ROW_COLUMNS} FROM ${events} WHERE ${events.id} = ${id}`);
+    expect(row.raw).toBeNull();
+    expect(typeof row.rawHex).toBe('string');
+    expect(row.rawHex).toMatch(/^0[12][0-9A-F]+$/);
+    expect(toEvent(row).raw).toBe(stored.text);
+    // A TEXT raw (rows before 0014, events too small to deflate) comes as itself.
+    await env.DB.prepare('UPDATE events SET raw = ? WHERE id = ?').bind(stored.text, id).run();
+    const [text] = await allRows<ListRow>(database(env.DB), sql`SELECT ${ROW_COLUMNS} FROM ${events} WHERE ${events.id} = ${id}`);
+    expect(text.rawHex).toBeNull();
+    expect(toEvent(text).raw).toBe(stored.text);
+    expect(JSON.parse(stored.text)).toMatchObject({ action: 'doc.viewed', metadata: { note: 'x'.repeat(300) } });
   });
 });
