@@ -52,18 +52,19 @@ export async function listByWindow(db: Db, plan: Plan, scope: Scope & { match: s
   // Excluded words are looked up over the arrival range of the rows they are checked against
   // only (`seq NOT IN` every match of a common word reads all of them first).
   const exclude = scope.exclude === null ? null : matchValue(scope.exclude, scope.slots);
-  // One round trip, every FTS expression read at most twice (each read of the index costs
-  // about 0.15 ms to set up, and a per-row lookup as much again). Each read is a CTE of its
-  // own: D1 allows an expression tree 100 deep, and a subquery nested in a condition counts.
+  // One round trip when arrival order follows time (each read of the index costs about
+  // 0.15 ms to set up, and every CTE costs compiling: D1 prepares each statement anew, and
+  // in local D1 the proof's reads below were about 1.5 ms of a search's statement even when
+  // not run). Each read is a CTE of its own: D1 allows an expression tree 100 deep, and a
+  // subquery nested in a condition counts.
   // - `wr`: the window, the newest matches by arrival (rowid), read once;
   // - `keys`: the page inside the window, sorted on (time, seq) alone (sorting whole rows,
   //   with their stored event, cost more than reading them);
-  // - the exactness proof, only when the window is full and the page filled: `span` is
-  //   every event that passes the filters, lies inside the page's time span and arrived
-  //   before the window (few when arrival order follows time: these are the late arrivals);
-  //   one read of the index over their arrival range says whether any of them matches
-  //   (more than SPAN_MAX of them: not proved, read by time)
-  //   (CTEs are read where first used: inside the CASE, only when the proof is needed);
+  // - `span`, only when the window is full and the page filled: every event that passes the
+  //   filters, lies inside the page's time span and arrived before the window (none when
+  //   arrival order follows time: these are the late arrivals). When there are some (at most
+  //   SPAN_MAX: more, and the page is read by time) a second statement (lateMatch) says
+  //   whether any of them matches;
   // - the page's rows, joined last, and one row of the window's bounds (sorted here: a
   //   sort in SQL would copy whole rows once more).
   const rows = await allRows<ListRow & { seq: number; at: number; windowN: number | null; windowLo: number | null; late: number | null }>(db, sql`
@@ -77,19 +78,12 @@ export async function listByWindow(db: Db, plan: Plan, scope: Scope & { match: s
       ORDER BY ${events.occurredAt} DESC, ${events.seq} DESC
       LIMIT ${plan.limit + 1}
     ),
-    span AS MATERIALIZED (
-      SELECT ${events.seq} AS seq FROM ${events}
-      WHERE ${and(...conditions)} AND ${events.occurredAt} >= (SELECT min(at) FROM keys) AND ${events.seq} < (SELECT lo FROM w)
-      LIMIT ${SPAN_MAX + 1}
-    ),
-    sb AS (SELECT min(seq) AS lo FROM span),
-    sm AS MATERIALIZED (SELECT rowid AS r FROM ${fts} WHERE ${fts} MATCH ${match} AND rowid >= (SELECT lo FROM sb) AND rowid < (SELECT lo FROM w)),
-    sx AS MATERIALIZED (${exclude === null ? NO_ROWIDS : sql`SELECT rowid AS r FROM ${fts} WHERE ${fts} MATCH ${exclude} AND rowid >= (SELECT lo FROM sb) AND rowid < (SELECT lo FROM w)`}),
     proof AS (
       SELECT CASE WHEN (SELECT n FROM w) < ${window} OR (SELECT count(*) FROM keys) <= ${plan.limit} THEN 0
-        WHEN (SELECT count(*) FROM span) > ${SPAN_MAX} THEN 1
-        WHEN EXISTS (SELECT 1 FROM span) THEN EXISTS (SELECT 1 FROM span WHERE seq IN (SELECT r FROM sm) AND seq NOT IN (SELECT r FROM sx))
-        ELSE 0 END AS late
+        ELSE (SELECT count(*) FROM (SELECT 1 FROM ${events}
+          WHERE ${and(...conditions)} AND ${events.occurredAt} >= (SELECT min(at) FROM keys) AND ${events.seq} < (SELECT lo FROM w)
+          LIMIT ${SPAN_MAX + 1}))
+        END AS late
     )
     SELECT ${ROW_COLUMNS}, keys.seq AS seq, keys.at AS at, NULL AS windowN, NULL AS windowLo, NULL AS late
     FROM keys JOIN ${events} ON ${events.seq} = keys.seq
@@ -104,7 +98,29 @@ export async function listByWindow(db: Db, plan: Plan, scope: Scope & { match: s
   if (lo === null) return { events: [], before: null, after: null };
   if (windowN >= window) {
     if (found.length <= plan.limit) return null; // the window ran dry before the page filled
-    if (bounds?.late) return null; // a late arrival may belong on this page
+    const late = bounds?.late ?? 0;
+    if (late > SPAN_MAX) return null; // too many late arrivals to check here
+    if (late > 0 && (await lateMatch(db, scope, conditions, match, exclude, found[found.length - 1].at, lo))) return null;
   }
   return forwardPage(found, plan.limit, plan.after);
+}
+
+/**
+ * Whether any event that arrived before the window (seq < lo) but lies inside the page's
+ * time span (at or after `from`, the oldest of the page's keys) matches: one read of the
+ * index over their arrival range. True: such a late arrival may belong on the page.
+ */
+async function lateMatch(db: Db, scope: Scope, conditions: SQL[], match: SQL, exclude: SQL | null, from: number, lo: number): Promise<boolean> {
+  const fts = ftsTable(scope.index);
+  const [row] = await allRows<{ late: number }>(db, sql`
+    WITH span AS MATERIALIZED (
+      SELECT ${events.seq} AS seq FROM ${events}
+      WHERE ${and(...conditions)} AND ${events.occurredAt} >= ${from} AND ${events.seq} < ${lo}
+      LIMIT ${SPAN_MAX + 1}
+    ),
+    sb AS (SELECT min(seq) AS lo FROM span),
+    sm AS MATERIALIZED (SELECT rowid AS r FROM ${fts} WHERE ${fts} MATCH ${match} AND rowid >= (SELECT lo FROM sb) AND rowid < ${lo}),
+    sx AS MATERIALIZED (${exclude === null ? NO_ROWIDS : sql`SELECT rowid AS r FROM ${fts} WHERE ${fts} MATCH ${exclude} AND rowid >= (SELECT lo FROM sb) AND rowid < ${lo}`})
+    SELECT EXISTS (SELECT 1 FROM span WHERE seq IN (SELECT r FROM sm) AND seq NOT IN (SELECT r FROM sx)) AS late`);
+  return Boolean(row?.late);
 }
