@@ -222,7 +222,9 @@ export function loadReference(sqlite: DatabaseSync, projectId: string): RefEvent
   const rows = sqlite
     .prepare(
       `SELECT seq, id, project_id AS projectId, organization_id AS organizationId, action, action_type AS actionType,
-        occurred_at AS occurredAt, received_at AS receivedAt, version, source, raw, actor_id AS actorId, actor_name AS actorName,
+        occurred_at AS occurredAt, received_at AS receivedAt, version, source,
+        CASE WHEN typeof(raw) = 'blob' THEN NULL ELSE raw END AS raw, CASE WHEN typeof(raw) = 'blob' THEN hex(raw) END AS rawHex,
+        actor_id AS actorId, actor_name AS actorName,
         actor_email AS actorEmail, location, targets FROM events WHERE project_id = ?`,
     )
     .all(projectId) as unknown as (ListRow & { seq: number })[];

@@ -172,7 +172,7 @@ export async function singleEventsUnderDev(opts: {
   }
 }
 
-const COMPATIBILITY_DATE = '2026-11-01';
+export const COMPATIBILITY_DATE = '2026-11-01';
 
 /**
  * Miniflare's (v4-shaped) options for Waymark's dry-run bundle in `dir`: every binding
