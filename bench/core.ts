@@ -205,8 +205,11 @@ export { compactSearchIndex } from '../src/events/search/merge';
 // with a plain scan, its words per column, and a predicate per query case evaluated in
 // JS. No FTS index, no planner: a faster wrong answer cannot pass.
 
-import { toEvent, type ListRow } from '../src/events/rows';
+import { ROW_COLUMNS, toEvent, type ListRow } from '../src/events/rows';
 import { FTS_COLUMNS, ftsRow, searchWords, type FtsColumn } from '../src/events/search/fts';
+import { sql } from 'drizzle-orm';
+import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
+import { events } from '../src/events/schema';
 
 export interface RefEvent {
   seq: number;
@@ -219,15 +222,9 @@ export interface RefEvent {
 }
 
 export function loadReference(sqlite: DatabaseSync, projectId: string): RefEvent[] {
-  const rows = sqlite
-    .prepare(
-      `SELECT seq, id, project_id AS projectId, organization_id AS organizationId, action, action_type AS actionType,
-        occurred_at AS occurredAt, received_at AS receivedAt, version, source,
-        CASE WHEN typeof(raw) = 'blob' THEN NULL ELSE raw END AS raw, CASE WHEN typeof(raw) = 'blob' THEN hex(raw) END AS rawHex,
-        actor_id AS actorId, actor_name AS actorName,
-        actor_email AS actorEmail, location, targets FROM events WHERE project_id = ?`,
-    )
-    .all(projectId) as unknown as (ListRow & { seq: number })[];
+  // The Worker's own columns (ROW_COLUMNS: a deflated raw as hex), rendered for node:sqlite.
+  const query = new SQLiteSyncDialect().sqlToQuery(sql`SELECT ${events.seq} AS seq, ${ROW_COLUMNS} FROM ${events} WHERE ${events.projectId} = ${projectId}`);
+  const rows = sqlite.prepare(query.sql).all(...(query.params as never[])) as unknown as (ListRow & { seq: number })[];
   return rows.map((r) => {
     const e = toEvent(r);
     const f = ftsRow(e);

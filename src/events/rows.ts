@@ -11,8 +11,9 @@ import { decodeRaw, hexBytes, type RowText } from './stored-raw';
  * `raw` is read as text: a TEXT `raw` as it is, a deflated BLOB as `hex()` in `rawHex`. D1
  * hands a BLOB to the Worker as a JSON array of numbers (≈ 3.6 characters a byte, each parsed
  * into a number, then copied into bytes); hex is 2 characters a byte, parsed as one string and
- * decoded natively. In local D1 a 51-row page's statement cost 4.8 ms with the BLOB and 3.2 with
- * hex (docs/performance.md, issue 8's seventh pass).
+ * decoded natively. In local D1 a 51-row page's statement cost 3.8–4.7 ms with the BLOB and
+ * 2.5–3.5 with hex, as without the column (bench/statements.ts; docs/performance.md, issue 8's
+ * seventh pass).
  */
 const RAW_TEXT = sql<string | null>`CASE WHEN typeof(${events.raw}) = 'blob' THEN NULL ELSE ${events.raw} END`;
 const RAW_HEX = sql<string | null>`CASE WHEN typeof(${events.raw}) = 'blob' THEN hex(${events.raw}) END`;
@@ -68,7 +69,7 @@ export interface ListRow extends RowText {
 
 export function toEvent(row: ListRow): AuditEvent {
   const source = row.source as AuditEvent['source'];
-  const raw = decodeRaw(row.rawHex !== null ? hexBytes(row.rawHex) : (row.raw as string), row);
+  const raw = decodeRaw(typeof row.rawHex === 'string' ? hexBytes(row.rawHex) : (row.raw as string), row);
   return {
     id: row.id,
     projectId: row.projectId,

@@ -2,10 +2,10 @@
 // deflated with the preset dictionary (and the row's columns), written through a JSON chunk
 // as hex, read back byte for byte; tiny events stay text.
 import { env } from 'cloudflare:test';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { allRows, database } from '../../src/lib/db';
-import { ROW_COLUMNS, toEvent, type ListRow } from '../../src/events/rows';
+import { listColumns, ROW_COLUMNS, toEvent, type ListRow } from '../../src/events/rows';
 import { events } from '../../src/events/schema';
 import { decodeRaw, encodeRaw, storedRawParam, type RowText } from '../../src/events/stored-raw';
 import { call, DEMO_KEY, storedRaw } from './helpers';
@@ -91,11 +91,16 @@ describe('stored raw events', () => {
     const id = listed.body.data[0].id as string;
     const stored = await storedRaw(id);
     expect(stored.rawType).toBe('blob');
-    const [row] = await allRows<ListRow>(database(env.DB), sql`SELECT ${ROW_COLUMNS} FROM ${events} WHERE ${events.id} = ${id}`);
-    expect(row.raw).toBeNull();
-    expect(typeof row.rawHex).toBe('string');
-    expect(row.rawHex).toMatch(/^0[12][0-9A-F]+$/);
-    expect(toEvent(row).raw).toBe(stored.text);
+    // Both ways reads select a row: the SQL executors' ROW_COLUMNS and drizzle's listColumns (lists by time, one event).
+    const db = database(env.DB);
+    const [row] = await allRows<ListRow>(db, sql`SELECT ${ROW_COLUMNS} FROM ${events} WHERE ${events.id} = ${id}`);
+    const [viaDrizzle] = await db.select(listColumns).from(events).where(eq(events.id, id));
+    for (const r of [row, viaDrizzle]) {
+      expect(r.raw).toBeNull();
+      expect(typeof r.rawHex).toBe('string');
+      expect(r.rawHex).toMatch(/^0[12][0-9A-F]+$/);
+      expect(toEvent(r).raw).toBe(stored.text);
+    }
     // A TEXT raw (rows before 0014, events too small to deflate) comes as itself.
     await env.DB.prepare('UPDATE events SET raw = ? WHERE id = ?').bind(stored.text, id).run();
     const [text] = await allRows<ListRow>(database(env.DB), sql`SELECT ${ROW_COLUMNS} FROM ${events} WHERE ${events.id} = ${id}`);

@@ -41,6 +41,55 @@ export async function listByWindows(db: Db, plan: Plan, scope: Scope & { match: 
   return listByWindow(db, plan, scope, WINDOW);
 }
 
+/**
+ * Projects whose newest-first searches lately found events that arrived before a full window
+ * but lie inside its page's time span ("late arrivals": clocks that disagree, an event dated
+ * ahead, an import of recent events). Until the time here (isolate memory, as the action
+ * catalog's), their window statements carry the whole proof, one round trip; other projects'
+ * statements only count late arrivals, and a second statement checks them when there are some.
+ */
+const lateSeen = new Map<string, number>();
+
+/** How long a project's late arrivals keep the proof inside its window statements. */
+export const LATE_MEMORY_MS = 30_000;
+
+function proofInside(projectId: string, now: number): boolean {
+  const until = lateSeen.get(projectId);
+  if (until === undefined) return false;
+  if (until > now) return true;
+  lateSeen.delete(projectId);
+  return false;
+}
+
+function rememberLate(projectId: string, now: number): void {
+  if (lateSeen.size >= 1_000 && !lateSeen.has(projectId)) lateSeen.clear();
+  lateSeen.set(projectId, now + LATE_MEMORY_MS);
+}
+
+/**
+ * The late arrivals a page is checked against (CTE `span`): events that pass the filters
+ * (cursor included), lie at or after `from` (the oldest of the page's keys) and arrived before
+ * `lo` (the window's oldest match), at most SPAN_MAX + 1 of them. CTEs are read where first
+ * used, so it runs only when the page needs checking.
+ */
+function lateSpan(conditions: SQL[], from: SQL | number, lo: SQL | number): SQL {
+  return sql`span AS MATERIALIZED (
+      SELECT ${events.seq} AS seq FROM ${events}
+      WHERE ${and(...conditions)} AND ${events.occurredAt} >= ${from} AND ${events.seq} < ${lo}
+      LIMIT ${SPAN_MAX + 1}
+    )`;
+}
+
+/** The matches (`sm`) and the excluded words' matches (`sx`) over the late arrivals' arrival range, read once each. */
+function lateReads(fts: SQL, match: SQL, exclude: SQL | null, lo: SQL | number): SQL {
+  return sql`sb AS (SELECT min(seq) AS lo FROM span),
+    sm AS MATERIALIZED (SELECT rowid AS r FROM ${fts} WHERE ${fts} MATCH ${match} AND rowid >= (SELECT lo FROM sb) AND rowid < ${lo}),
+    sx AS MATERIALIZED (${exclude === null ? NO_ROWIDS : sql`SELECT rowid AS r FROM ${fts} WHERE ${fts} MATCH ${exclude} AND rowid >= (SELECT lo FROM sb) AND rowid < ${lo}`})`;
+}
+
+/** Whether a late arrival in `span` matches (and is not excluded). */
+const LATE_MATCH = sql`EXISTS (SELECT 1 FROM span WHERE seq IN (SELECT r FROM sm) AND seq NOT IN (SELECT r FROM sx))`;
+
 export async function listByWindow(db: Db, plan: Plan, scope: Scope & { match: string }, window: number): Promise<EventPage | null> {
   const match = matchValue(scope.match, scope.slots);
   const fts = ftsTable(scope.index);
@@ -52,22 +101,24 @@ export async function listByWindow(db: Db, plan: Plan, scope: Scope & { match: s
   // Excluded words are looked up over the arrival range of the rows they are checked against
   // only (`seq NOT IN` every match of a common word reads all of them first).
   const exclude = scope.exclude === null ? null : matchValue(scope.exclude, scope.slots);
-  // One round trip when arrival order follows time (each read of the index costs about
-  // 0.15 ms to set up, and every CTE costs compiling: D1 prepares each statement anew, and
-  // in local D1 the proof's reads below were about 1.5 ms of a search's statement even when
-  // not run). Each read is a CTE of its own: D1 allows an expression tree 100 deep, and a
-  // subquery nested in a condition counts.
+  const now = Date.now();
+  const inside = plan.lateProof === undefined ? proofInside(plan.projectId, now) : plan.lateProof === 'inside';
+  // One round trip (each read of the index costs about 0.15 ms to set up). Each read is a
+  // CTE of its own: D1 allows an expression tree 100 deep, and a subquery nested in a
+  // condition counts.
   // - `wr`: the window, the newest matches by arrival (rowid), read once;
   // - `keys`: the page inside the window, sorted on (time, seq) alone (sorting whole rows,
   //   with their stored event, cost more than reading them);
-  // - `span`, only when the window is full and the page filled: every event that passes the
-  //   filters, lies inside the page's time span and arrived before the window (none when
-  //   arrival order follows time: these are the late arrivals). When there are some (at most
-  //   SPAN_MAX: more, and the page is read by time) a second statement (lateMatch) says
-  //   whether any of them matches;
+  // - `late`, only when the window is full and the page filled: how many late arrivals lie
+  //   in the page's time span (lateSpan); none when arrival order follows time;
+  // - `lateMatch`: whether one of them matches, when the proof is inside (`inside`); else
+  //   NULL, and a second statement asks when `late` is not 0. The proof's reads compiled
+  //   into every search cost about 1.5 ms of its statement in local D1 even when not run (D1
+  //   prepares each statement anew), so they are left out unless this project has had late
+  //   arrivals lately (see lateSeen);
   // - the page's rows, joined last, and one row of the window's bounds (sorted here: a
   //   sort in SQL would copy whole rows once more).
-  const rows = await allRows<ListRow & { seq: number; at: number; windowN: number | null; windowLo: number | null; late: number | null }>(db, sql`
+  const rows = await allRows<ListRow & { seq: number; at: number; windowN: number | null; windowLo: number | null; late: number | null; lateMatch: number | null }>(db, sql`
     WITH wr AS MATERIALIZED (SELECT rowid AS r FROM ${fts} WHERE ${fts} MATCH ${match} ORDER BY rowid DESC LIMIT ${window}),
     w AS (SELECT min(r) AS lo, count(*) AS n FROM wr),
     wx AS MATERIALIZED (${exclude === null ? NO_ROWIDS : sql`SELECT rowid AS r FROM ${fts} WHERE ${fts} MATCH ${exclude} AND rowid >= (SELECT lo FROM w)`}),
@@ -78,17 +129,17 @@ export async function listByWindow(db: Db, plan: Plan, scope: Scope & { match: s
       ORDER BY ${events.occurredAt} DESC, ${events.seq} DESC
       LIMIT ${plan.limit + 1}
     ),
+    ${lateSpan(conditions, sql`(SELECT min(at) FROM keys)`, sql`(SELECT lo FROM w)`)},${inside ? sql`
+    ${lateReads(fts, match, exclude, sql`(SELECT lo FROM w)`)},` : sql``}
     proof AS (
-      SELECT CASE WHEN (SELECT n FROM w) < ${window} OR (SELECT count(*) FROM keys) <= ${plan.limit} THEN 0
-        ELSE (SELECT count(*) FROM (SELECT 1 FROM ${events}
-          WHERE ${and(...conditions)} AND ${events.occurredAt} >= (SELECT min(at) FROM keys) AND ${events.seq} < (SELECT lo FROM w)
-          LIMIT ${SPAN_MAX + 1}))
-        END AS late
+      SELECT late, ${inside ? sql`CASE WHEN late BETWEEN 1 AND ${SPAN_MAX} THEN ${LATE_MATCH} END` : sql`NULL`} AS lateMatch
+      FROM (SELECT CASE WHEN (SELECT n FROM w) < ${window} OR (SELECT count(*) FROM keys) <= ${plan.limit} THEN 0
+        ELSE (SELECT count(*) FROM span) END AS late)
     )
-    SELECT ${ROW_COLUMNS}, keys.seq AS seq, keys.at AS at, NULL AS windowN, NULL AS windowLo, NULL AS late
+    SELECT ${ROW_COLUMNS}, keys.seq AS seq, keys.at AS at, NULL AS windowN, NULL AS windowLo, NULL AS late, NULL AS lateMatch
     FROM keys JOIN ${events} ON ${events.seq} = keys.seq
     UNION ALL
-    SELECT ${NULL_ROW_AND_KEYS}, w.n, w.lo, proof.late FROM w JOIN proof`);
+    SELECT ${NULL_ROW_AND_KEYS}, w.n, w.lo, proof.late, proof.lateMatch FROM w JOIN proof`);
   // The bounds row (no id), then the page, in list order.
   const bounds = rows.find((r) => r.id === null);
   const found = rows.filter((r) => r.id !== null).sort((a, b) => b.at - a.at || b.seq - a.seq);
@@ -99,28 +150,23 @@ export async function listByWindow(db: Db, plan: Plan, scope: Scope & { match: s
   if (windowN >= window) {
     if (found.length <= plan.limit) return null; // the window ran dry before the page filled
     const late = bounds?.late ?? 0;
+    if (late > 0) rememberLate(plan.projectId, now);
     if (late > SPAN_MAX) return null; // too many late arrivals to check here
-    if (late > 0 && (await lateMatch(db, scope, conditions, match, exclude, found[found.length - 1].at, lo))) return null;
+    if (late > 0) {
+      const matched = bounds?.lateMatch ?? (await lateMatch(db, fts, conditions, match, exclude, found[found.length - 1].at, lo));
+      if (matched) return null; // a late arrival may belong on this page
+    }
   }
   return forwardPage(found, plan.limit, plan.after);
 }
 
 /**
- * Whether any event that arrived before the window (seq < lo) but lies inside the page's
- * time span (at or after `from`, the oldest of the page's keys) matches: one read of the
- * index over their arrival range. True: such a late arrival may belong on the page.
+ * Whether a late arrival of a page (lateSpan: `from` is the oldest of the page's keys, `lo`
+ * the window's oldest match) matches: the proof as a statement of its own.
  */
-async function lateMatch(db: Db, scope: Scope, conditions: SQL[], match: SQL, exclude: SQL | null, from: number, lo: number): Promise<boolean> {
-  const fts = ftsTable(scope.index);
+async function lateMatch(db: Db, fts: SQL, conditions: SQL[], match: SQL, exclude: SQL | null, from: number, lo: number): Promise<boolean> {
   const [row] = await allRows<{ late: number }>(db, sql`
-    WITH span AS MATERIALIZED (
-      SELECT ${events.seq} AS seq FROM ${events}
-      WHERE ${and(...conditions)} AND ${events.occurredAt} >= ${from} AND ${events.seq} < ${lo}
-      LIMIT ${SPAN_MAX + 1}
-    ),
-    sb AS (SELECT min(seq) AS lo FROM span),
-    sm AS MATERIALIZED (SELECT rowid AS r FROM ${fts} WHERE ${fts} MATCH ${match} AND rowid >= (SELECT lo FROM sb) AND rowid < ${lo}),
-    sx AS MATERIALIZED (${exclude === null ? NO_ROWIDS : sql`SELECT rowid AS r FROM ${fts} WHERE ${fts} MATCH ${exclude} AND rowid >= (SELECT lo FROM sb) AND rowid < ${lo}`})
-    SELECT EXISTS (SELECT 1 FROM span WHERE seq IN (SELECT r FROM sm) AND seq NOT IN (SELECT r FROM sx)) AS late`);
+    WITH ${lateSpan(conditions, from, lo)}, ${lateReads(fts, match, exclude, lo)}
+    SELECT ${LATE_MATCH} AS late`);
   return Boolean(row?.late);
 }

@@ -38,6 +38,8 @@ export interface EventQuery {
   matchStrategy?: 'in' | 'window';
   /** Overrides WINDOW (tests use a tiny window to exercise the exactness check). */
   windowSize?: number;
+  /** Forces where a full window's late arrivals are checked (tests): in the page's statement, or apart (by-window.ts). */
+  lateProof?: 'inside' | 'apart';
   limit: number;
   /** Event id: the page after this event, in list order. */
   after?: string;
@@ -136,6 +138,7 @@ export interface Plan {
   after?: string;
   before?: string;
   windowSize?: number;
+  lateProof?: 'inside' | 'apart';
 }
 
 const has = <T>(a: T[] | undefined): a is T[] => Array.isArray(a) && a.length > 0;
@@ -284,5 +287,6 @@ export function planQuery(q: EventQuery, now: number, knownActions: readonly str
     after: q.after,
     before: q.before,
     windowSize: q.windowSize,
+    lateProof: q.lateProof,
   };
 }
