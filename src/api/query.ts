@@ -128,7 +128,8 @@ export const paging = () => ({
 });
 
 /** A list's filters and paging, as `listEvents` takes them (the project and the clock come from the request). */
-export type ListFilters = Omit<EventQuery, 'projectId' | 'now'>;
+/** What an API request may ask for: not the project (the key's), the clock, or the planner's test-only overrides. */
+export type ListFilters = Omit<EventQuery, 'projectId' | 'now' | 'matchStrategy' | 'windowSize' | 'lateProof'>;
 type Paging = z.output<z.ZodObject<ReturnType<typeof paging>>>;
 
 /**

@@ -83,7 +83,9 @@ describe('D1 round trips per request', () => {
 
   it('newest first, late arrivals inside the page\'s time span: +1 to check them; then, for 30 s, checked inside the page\'s statement', async () => {
     // Dated ahead of the others and sent first: they arrive before the newest matches (the
-    // window) but are newer than the page, so the window alone cannot prove the page.
+    // window) but are newer than the page, so the window alone cannot prove the page. (Nothing
+    // remembers late arrivals for this project yet: a search above that met some would have
+    // taken two round trips, and each is asserted at one.)
     const ahead = (name: string) => legacyEvent({ actor_name: name, occurred_at: '2026-06-01T00:00:00.000Z' });
     const send = async (events: unknown[]) => expect((await call('POST', '/events/batch', { body: { events } })).status).toBe(201);
     const walkers = (name: string) => Array.from({ length: 25 }, () => legacyEvent({ actor_name: name }));

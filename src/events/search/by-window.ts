@@ -47,6 +47,9 @@ export async function listByWindows(db: Db, plan: Plan, scope: Scope & { match: 
  * ahead, an import of recent events). Until the time here (isolate memory, as the action
  * catalog's), their window statements carry the whole proof, one round trip; other projects'
  * statements only count late arrivals, and a second statement checks them when there are some.
+ * Per project, not per organization: one organization's late arrivals put every search of the
+ * project (viewer links of other organizations included) on the longer statement for 30 s. The
+ * pages are the same either way; only the statement's cost differs.
  */
 const lateSeen = new Map<string, number>();
 
@@ -61,8 +64,15 @@ function proofInside(projectId: string, now: number): boolean {
   return false;
 }
 
+/** At most this many projects are remembered; past it, the expired go first, then the least recently seen. */
+const LATE_MEMORY_PROJECTS = 1_000;
+
 function rememberLate(projectId: string, now: number): void {
-  if (lateSeen.size >= 1_000 && !lateSeen.has(projectId)) lateSeen.clear();
+  lateSeen.delete(projectId); // re-inserted last: the map's order is the order projects were last seen
+  if (lateSeen.size >= LATE_MEMORY_PROJECTS) {
+    for (const [id, until] of lateSeen) if (until <= now) lateSeen.delete(id);
+    if (lateSeen.size >= LATE_MEMORY_PROJECTS) lateSeen.delete(lateSeen.keys().next().value!);
+  }
   lateSeen.set(projectId, now + LATE_MEMORY_MS);
 }
 
