@@ -4,16 +4,16 @@
 // written in the background, once per 500 ms.)
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import worker from '../../src/index';
 import { countingD1 } from './d1-counter';
-import { auditLogBody, call, DEFAULT_KEY, legacyEvent } from './helpers';
+import { auditLogBody, call, DEFAULT_KEY, DEMO_KEY, legacyEvent } from './helpers';
 
 const counter = countingD1(env.DB);
 const countedEnv = { ...env, DB: counter.db };
 
-async function roundTrips(method: string, path: string, body?: unknown): Promise<{ status: number; trips: number; json: any }> {
-  const headers: Record<string, string> = { authorization: `Bearer ${DEFAULT_KEY}` };
+async function roundTrips(method: string, path: string, body?: unknown, key = DEFAULT_KEY): Promise<{ status: number; trips: number; json: any }> {
+  const headers: Record<string, string> = { authorization: `Bearer ${key}` };
   if (body !== undefined) headers['content-type'] = 'application/json';
   const request = new Request(`http://waymark.test${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const ctx = createExecutionContext();
@@ -81,7 +81,7 @@ describe('D1 round trips per request', () => {
     expect(r.trips).toBe(1);
   });
 
-  it('newest first, late arrivals inside the page\'s time span: +1 to check them; then, for 30 s, checked inside the page\'s statement', async () => {
+  it('newest first, late arrivals inside the page\'s time span: +1 to check them; then, for 30 s and in that project only, checked inside the page\'s statement', async () => {
     // Dated ahead of the others and sent first: they arrive before the newest matches (the
     // window) but are newer than the page, so the window alone cannot prove the page. (Nothing
     // remembers late arrivals for this project yet: a search above that met some would have
@@ -102,6 +102,23 @@ describe('D1 round trips per request', () => {
     const matched = await roundTrips('GET', '/events?search=latematch%20&limit=5');
     expect(matched.json.data[0].actor_name).toBe('Latematch Early');
     expect(matched.trips).toBe(2); // a late arrival matches: the first window cannot prove its page, the full one holds every match
+
+    // The memory is per project and lasts LATE_MEMORY_MS (30 s): another project meets its own
+    // late arrival apart, and 31 s later this project's first search checks apart again.
+    const demo = (path: string) => roundTrips('GET', path, undefined, DEMO_KEY);
+    const sendDemo = async (events: unknown[]) => expect((await call('POST', '/events/batch', { key: DEMO_KEY, body: { events } })).status).toBe(201);
+    await sendDemo([ahead('Someone Else')]);
+    await sendDemo(walkers('Demoproof Walker'));
+    expect((await demo('/events?search=demoproof%20&limit=5')).trips).toBe(2);
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 31_000 });
+    try {
+      const later = await roundTrips('GET', '/events?search=spanproof%20&limit=5');
+      expect(later.json.data).toEqual(first.json.data);
+      expect(later.trips).toBe(2);
+      expect((await roundTrips('GET', '/events?search=spanproof%20&limit=5')).trips).toBe(1);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('a batch write', async () => {
