@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { migrateLocal, ROOT } from '../scripts/lib/local-worker.ts';
 import { waymarkWorker } from './ingest.ts';
+import { loadCore } from './build-core.ts';
 
 const specs = process.argv.slice(2);
 if (specs.length < 2) {
@@ -29,10 +30,7 @@ const VARS = {
   DEMO_PROJECT_SECRET_KEY: KEY,
 };
 
-const esbuild = await import('esbuild');
-const coreFile = join(ROOT, 'bench', '.build', 'core.mjs');
-await esbuild.build({ entryPoints: [join(ROOT, 'bench', 'core.ts')], bundle: true, platform: 'node', format: 'esm', target: 'node22', outfile: coreFile, external: ['node:*'], logLevel: 'warning' });
-const core = (await import(coreFile)) as typeof import('./core.ts');
+const core = await loadCore('ab-singles-core.mjs');
 const { Miniflare, convertV4MiniflareOptions } = await import('miniflare');
 
 interface Variant {

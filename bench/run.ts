@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { migrateLocal, ROOT, startWorker, freePort, portIsFree } from '../scripts/lib/local-worker.ts';
 import { singleEventsReport, singleEventsUnderDev, singleEventsUnderMiniflare, type SingleRow } from './ingest.ts';
+import { loadCore } from './build-core.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -33,19 +34,7 @@ const log = (...m: unknown[]) => console.log(`[${((Date.now() - started) / 1000)
 
 // ---- build the shared core (the Worker's own modules) ----
 const buildDir = join(ROOT, 'bench', '.build');
-mkdirSync(buildDir, { recursive: true });
-const esbuild = await import('esbuild');
-await esbuild.build({
-  entryPoints: [join(ROOT, 'bench', 'core.ts')],
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node22',
-  outfile: join(buildDir, 'core.mjs'),
-  external: ['node:*'],
-  logLevel: 'warning',
-});
-const core = (await import(join(buildDir, 'core.mjs'))) as typeof import('./core.ts');
+const core = await loadCore();
 
 // ---- helpers ----
 function percentile(sorted: number[], p: number) {

@@ -19,6 +19,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { migrateLocal, ROOT } from '../scripts/lib/local-worker.ts';
 import { COMPATIBILITY_DATE } from './ingest.ts';
+import { loadCore } from './build-core.ts';
 
 const { values: args } = parseArgs({ options: { db: { type: 'string' }, rounds: { type: 'string' }, project: { type: 'string' } } });
 const DB = resolve(args.db ?? join(ROOT, 'bench', '.build', 'bench.sqlite'));
@@ -27,11 +28,7 @@ const ROUNDS = Number(args.rounds ?? 12);
 const PROJECT = args.project ?? 'proj_default';
 const K = 10;
 
-const esbuild = await import('esbuild');
-// Its own bundle: a benchmark running beside it keeps core.mjs.
-const coreFile = join(ROOT, 'bench', '.build', 'statements-core.mjs');
-await esbuild.build({ entryPoints: [join(ROOT, 'bench', 'core.ts')], bundle: true, platform: 'node', format: 'esm', target: 'node22', outfile: coreFile, external: ['node:*'], logLevel: 'warning' });
-const core = (await import(coreFile)) as typeof import('./core.ts');
+const core = await loadCore('statements-core.mjs');
 
 // Local D1 on a copy of the database, made before node:sqlite opens it. The persistence folder's own file is replaced while no
 // runtime has it open, its write-ahead log removed first (else it is replayed over the copy).

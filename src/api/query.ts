@@ -127,8 +127,10 @@ export const paging = () => ({
   before: cursor('before'),
 });
 
-/** A list's filters and paging, as `listEvents` takes them (the project and the clock come from the request). */
-/** What an API request may ask for: not the project (the key's), the clock, or the planner's test-only overrides. */
+/**
+ * A list's filters and paging, as `listEvents` takes them: not the project or the clock (they come
+ * from the request), nor the planner's test-only overrides.
+ */
 export type ListFilters = Omit<EventQuery, 'projectId' | 'now' | 'matchStrategy' | 'windowSize' | 'lateProof'>;
 type Paging = z.output<z.ZodObject<ReturnType<typeof paging>>>;
 
