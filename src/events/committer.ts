@@ -12,13 +12,15 @@
 import { DurableObject } from 'cloudflare:workers';
 import { database, RETRY_AFTER_SECONDS, writeNotConfirmed, type Db } from '../lib/db';
 import { AppError, type ErrorCode, type ErrorDetail, type Problem } from '../lib/errors';
-import { chunkBytes, settleWrite, WRITE_PLAN_FORMAT, writeStatements, type WritePlan, type WriteResult } from './store';
+import { canMerge, claimsHeld, groupStatements } from './group-write';
+import { chunkBytes, settleClaim, settleWrite, statementCount, WRITE_PLAN_FORMAT, writeStatements, type WritePlan, type WriteResult } from './store';
 
 /**
- * A group stops growing at this many statements (D1: 1,000 queries per invocation) or
- * this many bytes of bound values (D1: 100 KB per statement, 2 MB per value), so one
- * batch stays far inside D1's limits and its 30 s budget (a 5-statement single event
- * costs well under a millisecond of D1 time): 76 single events. A plan larger than a cap goes alone.
+ * A group stops growing at this many statements, counted as its writes would send them apart
+ * (D1: 1,000 queries per invocation), or this many bytes of bound values (D1: 100 KB per
+ * statement, 2 MB per value), so one batch stays far inside D1's limits and its 30 s budget
+ * (a 5-statement single event costs well under a millisecond of D1 time): 76 single events.
+ * A plan larger than a cap goes alone. A group of single events is sent merged (group-write.ts).
  */
 export const GROUP_MAX_STATEMENTS = 384;
 export const GROUP_MAX_BYTES = 2 * 1024 * 1024;
@@ -50,12 +52,15 @@ interface SentBatch {
   requestIds: string[];
   /** Statements in the batch. */
   statements: number;
+  /** Statements its writes would have sent apart (what GROUP_MAX_STATEMENTS counts). */
+  apart: number;
   projectIds: string[];
 }
 
 interface Pending {
   plan: WritePlan;
-  statements: D1PreparedStatement[];
+  /** How many statements the write sends alone (statementCount; what GROUP_MAX_STATEMENTS counts). */
+  statements: number;
   bytes: number;
   resolve: (outcome: CommitOutcome) => void;
   reject: (err: unknown) => void;
@@ -107,14 +112,8 @@ export class Committer extends DurableObject<CommitterEnv> {
       throw new Error(`committer of ${this.project} was sent a write of ${plan.projectId}`);
     }
     if (plan.format !== WRITE_PLAN_FORMAT) return { ok: false, problem: toProblem(otherVersion()), batch: '' };
-    let statements: D1PreparedStatement[];
-    try {
-      statements = writeStatements(this.db(), plan);
-    } catch (err) {
-      // Refused before reaching D1 (no batch carried it).
-      if (err instanceof AppError) return { ok: false, problem: toProblem(err), batch: '' };
-      throw err;
-    }
+    // The statements are built when its group leaves (merged or its own: group-write.ts).
+    const statements = statementCount(plan);
     const bytes = plan.chunks.reduce((n, c) => n + chunkBytes(c), 0) + JSON.stringify(plan.response.body).length;
     const outcome = new Promise<CommitOutcome>((resolve, reject) =>
       this.queue.push({ plan, statements, bytes, resolve, reject }),
@@ -142,22 +141,23 @@ export class Committer extends DurableObject<CommitterEnv> {
     let bytes = 0;
     let n = 0;
     for (const p of this.queue) {
-      if (n > 0 && (statements + p.statements.length > GROUP_MAX_STATEMENTS || bytes + p.bytes > GROUP_MAX_BYTES)) break;
-      statements += p.statements.length;
+      if (n > 0 && (statements + p.statements > GROUP_MAX_STATEMENTS || bytes + p.bytes > GROUP_MAX_BYTES)) break;
+      statements += p.statements;
       bytes += p.bytes;
       n++;
     }
     return this.queue.splice(0, n);
   }
 
-  private record(batch: string, group: Pending[], ok: boolean): void {
+  private record(batch: string, group: Pending[], ok: boolean, statements: number): void {
     if (this.sent.length >= SENT_LOG) this.sent.shift();
     this.sent.push({
       batch,
       ok,
       requestIds: group.map((p) => p.plan.requestId),
       projectIds: group.map((p) => p.plan.projectId),
-      statements: group.reduce((n, p) => n + p.statements.length, 0),
+      statements,
+      apart: group.reduce((n, p) => n + p.statements, 0),
     });
   }
 
@@ -165,11 +165,27 @@ export class Committer extends DurableObject<CommitterEnv> {
   private async commit(group: Pending[]): Promise<void> {
     const batch = `${this.incarnation}.${++this.batches}`;
     const db = this.db();
+    const plans = group.map((p) => p.plan);
+    const merged = canMerge(plans);
+    let own: D1PreparedStatement[][] = [];
+    let statements: D1PreparedStatement[];
+    try {
+      own = merged ? [] : plans.map((plan) => writeStatements(db, plan));
+      statements = merged ? groupStatements(db, plans) : own.flat();
+    } catch (err) {
+      // Refused before reaching D1 (no batch carried it): alone, each answers for itself.
+      if (group.length > 1) {
+        for (const p of group) await this.commit([p]);
+        return;
+      }
+      for (const p of group) answerError(p, err, '');
+      return;
+    }
     let results: D1Result[];
     try {
-      results = await this.d1.batch(group.flatMap((p) => p.statements));
+      results = await this.d1.batch(statements);
     } catch (err) {
-      this.record(batch, group, false);
+      this.record(batch, group, false, statements.length);
       if (group.length > 1 && (isRefusedBySqlite(err) || err instanceof AppError)) {
         // The whole transaction was refused and rolled back: retry each write alone, so a
         // bad one fails only itself, with its own error.
@@ -184,17 +200,24 @@ export class Committer extends DurableObject<CommitterEnv> {
       for (const p of group) answerError(p, answer, batch);
       return;
     }
-    this.record(batch, group, true);
-    let at = 0;
-    for (const p of group) {
-      const mine = results.slice(at, at + p.statements.length);
-      at += p.statements.length;
-      // Settling reads D1 only for a replay; the next batch does not wait for it.
-      settleWrite(db, p.plan, mine).then(
+    this.record(batch, group, true, statements.length);
+    // Settling reads D1 only for a replay; the next batch does not wait for it.
+    const settle = (p: Pending, settled: Promise<WriteResult>) =>
+      settled.then(
         (result) => p.resolve({ ok: true, result, batch }),
         (err) => answerError(p, err, batch),
       );
+    if (merged) {
+      const held = claimsHeld(plans, results);
+      group.forEach((p, i) => settle(p, settleClaim(db, p.plan, held[i])));
+      return;
     }
+    let at = 0;
+    group.forEach((p, i) => {
+      const mine = results.slice(at, at + own[i].length);
+      at += own[i].length;
+      settle(p, settleWrite(db, p.plan, mine));
+    });
   }
 }
 

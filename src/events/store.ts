@@ -14,7 +14,7 @@ import { notePhase, oldIndexMayBeWritten } from './search/index-state';
 export type { Db };
 
 /** A bound JSON parameter stays well under D1's 2 MB value limit. */
-const CHUNK_BYTES = 512 * 1024;
+export const CHUNK_BYTES = 512 * 1024;
 
 export interface StoredResponse {
   status: number;
@@ -183,6 +183,22 @@ export function planWrite(input: WriteInput): WritePlan {
 }
 
 /**
+ * The INSERT of events rows: `rows` a JSON array of prepareRow's objects (`j`), `receivedAt` an
+ * SQL value, `guard` a WHERE clause over `j` (or nothing).
+ */
+export function insertEvents(projectId: string, rows: string, receivedAt: SQL, guard: SQL): SQL {
+  return sql`INSERT INTO events (id, project_id, organization_id, action, action_type, actor_id, actor_name,
+      actor_email, actor_type, location, targets, occurred_at, received_at, version, source, data, raw)
+    SELECT j.value ->> 'id', ${projectId}, j.value ->> 'o', j.value ->> 'a', j.value ->> 'at', j.value ->> 'ai',
+      j.value ->> 'an', j.value ->> 'ae', j.value ->> 'ty', j.value ->> 'l', j.value ->> 't', j.value ->> 'oc', ${receivedAt},
+      j.value ->> 'v', j.value ->> 's', '', coalesce(unhex(j.value ->> 'rz'), j.value ->> 'r')
+    FROM json_each(${rows}) AS j${guard}`;
+}
+
+/** The search index columns of `f.value ->> <path>[i]`, in FTS_COLUMNS order (`path`: '$' for a row array). */
+export const ftsValues = (path: string): SQL => sql.raw(FTS_COLUMNS.map((_, i) => `f.value ->> '${path}[${i}]'`).join(', '));
+
+/**
  * The statements of one write, to run inside one D1 batch (alone, or after other
  * writes' statements: a group commit). With an idempotency claim the claim comes first
  * and every event statement is guarded by "this request owns the claim", so concurrent
@@ -208,17 +224,12 @@ export function writeStatements(db: Db, plan: WritePlan): D1PreparedStatement[] 
     );
   }
   const sink = oldIndexMayBeWritten();
-  const ftsColumns = sql.raw(FTS_COLUMNS.map((_, i) => `f.value ->> '$[${i}]'`).join(', '));
+  const ftsColumns = ftsValues('$');
   for (const { rows, fts, vocab, catalog, firstId } of plan.chunks) {
     // The chunk's first seq: no row (so nothing below is written) when the events were not (a replayed claim).
     const base = sql`(SELECT seq AS base FROM events WHERE id = ${firstId}) AS b`;
     statements.push(
-      statement(db, sql`INSERT INTO events (id, project_id, organization_id, action, action_type, actor_id, actor_name,
-          actor_email, actor_type, location, targets, occurred_at, received_at, version, source, data, raw)
-        SELECT j.value ->> 'id', ${projectId}, j.value ->> 'o', j.value ->> 'a', j.value ->> 'at', j.value ->> 'ai',
-          j.value ->> 'an', j.value ->> 'ae', j.value ->> 'ty', j.value ->> 'l', j.value ->> 't', j.value ->> 'oc', ${now},
-          j.value ->> 'v', j.value ->> 's', '', coalesce(unhex(j.value ->> 'rz'), j.value ->> 'r')
-        FROM json_each(${rows}) AS j${owns}`),
+      statement(db, insertEvents(projectId, rows, sql`${now}`, owns)),
       statement(db, sql`INSERT INTO catalog (project_id, kind, value, events)
         SELECT ${projectId}, c.value ->> '$[0]', c.value ->> '$[1]', c.value ->> '$[2]' FROM ${base}, json_each(${catalog}) AS c
         WHERE true ON CONFLICT (project_id, kind, value) DO UPDATE SET events = events + excluded.events`),
@@ -239,15 +250,26 @@ export function writeStatements(db: Db, plan: WritePlan): D1PreparedStatement[] 
   return statements;
 }
 
+/** How many statements writeStatements gives a plan (the committer counts them without building them). */
+export function statementCount(plan: WritePlan): number {
+  const sink = oldIndexMayBeWritten();
+  return (plan.idempotency ? 1 : 0) + plan.chunks.length * (sink ? 5 : 4) + (sink ? 1 : 0);
+}
+
 /**
  * What a write's batch results mean: written, or a replay of an earlier request with
  * the same idempotency claim (then its stored answer is read back).
  */
 export async function settleWrite(db: Db, plan: WritePlan, results: D1Result[]): Promise<WriteResult> {
-  const { projectId, idempotency, ids, response } = plan;
   notePhase((results[results.length - 1]?.results[0] as { searchPhase?: string } | undefined)?.searchPhase);
   // The claim statement returns a row only when this request inserted (or took over) the claim.
-  if (!idempotency || results[0].results.length > 0) return { replayed: false, ids, response };
+  return settleClaim(db, plan, plan.idempotency === undefined || results[0].results.length > 0);
+}
+
+/** A write's answer once it is known whether it holds its claim (`owned`: written; else a replay). */
+export async function settleClaim(db: Db, plan: WritePlan, owned: boolean): Promise<WriteResult> {
+  const { projectId, idempotency, ids, response } = plan;
+  if (!idempotency || owned) return { replayed: false, ids, response };
   const holder = await db.get<{ owner: string; fingerprint: string; status: number; response: string } | undefined>(
     sql`SELECT owner, fingerprint, status, response FROM idempotency_keys WHERE project_id = ${projectId} AND key_hash = ${idempotency.keyHash}`,
   );

@@ -11,6 +11,8 @@ import { COMMIT_HEADER } from '../../src/api/ingest';
 import { GROUP_MAX_STATEMENTS, type Committer } from '../../src/events/committer';
 import { AppError } from '../../src/lib/errors';
 import { planWrite } from '../../src/events/store';
+import { listEvents } from '../../src/events/list';
+import { drizzle } from 'drizzle-orm/d1';
 import { probeD1, type D1Probe } from './d1-probe';
 import { auditLogBody, call, DEMO_KEY, legacyEvent } from './helpers';
 
@@ -97,13 +99,16 @@ describe('group commit', () => {
     );
     expect(answers.every((a) => a.status === 201)).toBe(true);
     const sent = await inCommitter('proj_default', (c) => c.sent.slice(-p.batches));
-    // 5 statements per write (claim, event, catalog counts, search row, vocabulary), 7 while
-    // the isolate has not yet seen the old index retired (+ its sink, + the phase question).
-    const each = sent[1].statements / sent[1].requestIds.length;
+    // 5 statements per write apart (claim, event, catalog counts, search row, vocabulary), 7
+    // while the isolate has not yet seen the old index retired (+ its sink, + the phase question).
+    const each = sent[1].apart / sent[1].requestIds.length;
     expect([5, 7]).toContain(each);
     const perBatch = Math.floor(GROUP_MAX_STATEMENTS / each);
     expect(sent.map((b) => b.requestIds.length)).toEqual([1, perBatch, 99 - perBatch]);
-    expect(sent.every((b) => b.statements <= GROUP_MAX_STATEMENTS)).toBe(true);
+    expect(sent.every((b) => b.apart <= GROUP_MAX_STATEMENTS)).toBe(true);
+    // Sent merged (group-write.ts): every claim in one statement, then one per table for the
+    // whole group (its rows stay under one chunk's bytes); apart while the old index may be written.
+    expect(sent.map((b) => b.statements)).toEqual(each === 5 ? [5, 5, 5] : sent.map((b) => b.apart));
     expect(await countWhere('organization_id', 'gc-cap')).toBe(100);
   });
 });
@@ -143,6 +148,53 @@ describe('exactly once through the committer', () => {
     expect(answers[1].body.id).toBe(answers[2].body.id);
     expect(answers[1].headers.get(COMMIT_HEADER)).toBe(answers[2].headers.get(COMMIT_HEADER));
     expect(await countWhere('organization_id', 'org_gc_same_tx')).toBe(1);
+  });
+});
+
+describe('a merged group: each write stands alone inside the shared statements', () => {
+  it('writes, replays and refuses each write of one batch as it would alone, and indexes only what was written', async () => {
+    const word = (w: string) => ({ actor: { id: `user_${w}`, type: 'user', name: `${w} Tester` } });
+    // A legacy key committed before the group: inside it, a retry of it replays, a reuse with another body is refused.
+    const earlier = legacyEvent({ group: 'org_gm', actor_name: 'Gmearlierword Tester' });
+    expect((await call('POST', '/events', { body: earlier, headers: { 'Idempotency-Key': 'gm-k0' } })).status).toBe(201);
+    const twice = auditLogBody(word('Gmtwiceword'), 'org_gm');
+    const sends = [
+      () => call('POST', '/audit_logs/events', { body: auditLogBody({}, 'org_gm_first') }), // goes alone, held
+      () => call('POST', '/audit_logs/events', { body: auditLogBody(word('Gmnokeyword'), 'org_gm') }), // no claim
+      () => call('POST', '/audit_logs/events', { body: twice, headers: { 'Idempotency-Key': 'gm-k1' } }),
+      () => call('POST', '/audit_logs/events', { body: twice, headers: { 'Idempotency-Key': 'gm-k1' } }), // same statement, same key
+      () => call('POST', '/events', { body: earlier, headers: { 'Idempotency-Key': 'gm-k0' } }), // replay
+      // The key again with another body: refused (Audit Logs keys include the body, legacy ones do not).
+      () => call('POST', '/events', { body: legacyEvent({ group: 'org_gm', actor_name: 'Gmrefusedword Tester' }), headers: { 'Idempotency-Key': 'gm-k0' } }),
+      () => call('POST', '/events', { body: legacyEvent({ group: 'org_gm', actor_name: 'Gmlegacyword Tester' }) }), // claims by content
+    ];
+    const p = await probe('proj_default');
+    const answers = await grouped('proj_default', p, sends.length, (i) => sends[i]());
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 201, 409, 201]);
+    expect(answers[5].body.code).toBe('idempotency_key_reused');
+    expect(answers.filter((a) => a.headers.get('idempotent-replayed') === 'true')).toHaveLength(2);
+    const sent = await inCommitter('proj_default', (c) => c.sent.slice(-2));
+    expect(sent.map((b) => b.requestIds.length)).toEqual([1, 6]);
+    expect(sent[0].statements).toBe(sent[0].apart); // alone: its own statements, as counted before they were built
+    expect(sent[1].statements).toBe(5); // merged: the claims, then one statement per table (the earlier write told the committer the index is current)
+
+    // Exactly the written events are there, each once; the catalog counts them; the index holds their rows and no other.
+    const db = drizzle(env.DB);
+    const found = async (search: string) => (await listEvents(db, { projectId: 'proj_default', search, order: 'desc', limit: 10 })).events.length;
+    for (const w of ['Gmearlierword', 'Gmnokeyword', 'Gmtwiceword', 'Gmlegacyword']) expect(await found(w), w).toBe(1);
+    expect(await found('Gmrefusedword')).toBe(0);
+    expect(await countWhere('organization_id', 'org_gm')).toBe(4);
+    const counted = await env.DB.prepare("SELECT events FROM catalog WHERE project_id = 'proj_default' AND kind = 'organization' AND value = 'org_gm'").first<{ events: number }>();
+    expect(counted).toEqual({ events: 4 });
+    const indexed = await env.DB.prepare(
+      "SELECT count(*) AS n FROM search_fts WHERE rowid IN (SELECT seq FROM events WHERE organization_id = 'org_gm')",
+    ).first<{ n: number }>();
+    expect(indexed).toEqual({ n: 4 });
+    const orphans = await env.DB.prepare('SELECT count(*) AS n FROM search_fts WHERE rowid NOT IN (SELECT seq FROM events)').first<{ n: number }>();
+    expect(orphans).toEqual({ n: 0 });
+    const vocab = await env.DB.prepare("SELECT term FROM search_vocab WHERE term LIKE '%gm%word'").all<{ term: string }>();
+    const words = vocab.results.map((r) => r.term.replace(/^.*_/, '')).sort();
+    expect(words).toEqual(['gmearlierword', 'gmlegacyword', 'gmnokeyword', 'gmtwiceword']);
   });
 });
 
