@@ -54,6 +54,8 @@ interface SentBatch {
   statements: number;
   /** Statements its writes would have sent apart (what GROUP_MAX_STATEMENTS counts). */
   apart: number;
+  /** Sent as merged statements (group-write.ts). */
+  merged: boolean;
   projectIds: string[];
 }
 
@@ -149,7 +151,7 @@ export class Committer extends DurableObject<CommitterEnv> {
     return this.queue.splice(0, n);
   }
 
-  private record(batch: string, group: Pending[], ok: boolean, statements: number): void {
+  private record(batch: string, group: Pending[], ok: boolean, statements: number, merged: boolean): void {
     if (this.sent.length >= SENT_LOG) this.sent.shift();
     this.sent.push({
       batch,
@@ -158,6 +160,7 @@ export class Committer extends DurableObject<CommitterEnv> {
       projectIds: group.map((p) => p.plan.projectId),
       statements,
       apart: group.reduce((n, p) => n + p.statements, 0),
+      merged,
     });
   }
 
@@ -173,7 +176,9 @@ export class Committer extends DurableObject<CommitterEnv> {
       own = merged ? [] : plans.map((plan) => writeStatements(db, plan));
       statements = merged ? groupStatements(db, plans) : own.flat();
     } catch (err) {
-      // Refused before reaching D1 (no batch carried it): alone, each answers for itself.
+      // Refused before reaching D1 (nothing was sent): alone, each answers for itself.
+      this.record(batch, group, false, 0, merged);
+      console.error(`write batch ${batch} could not be built${merged ? ' (merged)' : ''}`, err);
       if (group.length > 1) {
         for (const p of group) await this.commit([p]);
         return;
@@ -185,10 +190,12 @@ export class Committer extends DurableObject<CommitterEnv> {
     try {
       results = await this.d1.batch(statements);
     } catch (err) {
-      this.record(batch, group, false, statements.length);
+      this.record(batch, group, false, statements.length, merged);
       if (group.length > 1 && (isRefusedBySqlite(err) || err instanceof AppError)) {
         // The whole transaction was refused and rolled back: retry each write alone, so a
-        // bad one fails only itself, with its own error.
+        // bad one fails only itself, with its own error (said, so that a merged statement
+        // D1 refuses for every group shows as more than slower writes).
+        console.warn(`write batch ${batch} of ${group.length} writes refused${merged ? ' (merged)' : ''}; retrying each alone`, err);
         for (const p of group) await this.commit([p]);
         return;
       }
@@ -200,7 +207,7 @@ export class Committer extends DurableObject<CommitterEnv> {
       for (const p of group) answerError(p, answer, batch);
       return;
     }
-    this.record(batch, group, true, statements.length);
+    this.record(batch, group, true, statements.length, merged);
     // Settling reads D1 only for a replay; the next batch does not wait for it.
     const settle = (p: Pending, settled: Promise<WriteResult>) =>
       settled.then(
@@ -208,7 +215,14 @@ export class Committer extends DurableObject<CommitterEnv> {
         (err) => answerError(p, err, batch),
       );
     if (merged) {
-      const held = claimsHeld(plans, results);
+      let held: boolean[];
+      try {
+        held = claimsHeld(plans, results);
+      } catch (err) {
+        // Committed, but its answer cannot be read: each caller gets an error, none is left waiting.
+        for (const p of group) answerError(p, err, batch);
+        return;
+      }
       group.forEach((p, i) => settle(p, settleClaim(db, p.plan, held[i])));
       return;
     }

@@ -54,7 +54,8 @@ export function groupStatements(db: Db, plans: readonly WritePlan[]): D1Prepared
   let run: WritePlan[] = [];
   let bytes = 0;
   for (const p of plans) {
-    const size = chunkBytes(p.chunks[0]) + 200;
+    // Its bound bytes, with its claim, clock and id added to its row, catalog counts and vocabulary.
+    const size = chunkBytes(p.chunks[0]) + 200 + (p.ids[0].length + 4) * (p.chunks[0].vocab.split(',').length + 3);
     if (run.length > 0 && bytes + size > CHUNK_BYTES) {
       statements.push(...runStatements(db, projectId, run));
       run = [];
@@ -94,7 +95,11 @@ function runStatements(db: Db, projectId: string, run: readonly WritePlan[]): D1
   ];
 }
 
-/** Whether each write of a merged group holds its claim (no claim: written), from the claim statement's answer. */
+/**
+ * Whether each write of a merged group holds its claim (no claim: written), from the claim statement's answer: a
+ * returned (key, owner) is held by that owner. Only one write per key can be returned: a claim taken in this
+ * statement is fresh, so the expiry rule refuses a second taking of it in the same statement.
+ */
 export function claimsHeld(plans: readonly WritePlan[], results: readonly D1Result[]): boolean[] {
   if (!plans.some((p) => p.idempotency !== undefined)) return plans.map(() => true);
   const taken = new Set((results[0].results as { keyHash: string; owner: string }[]).map((r) => `${r.keyHash}\u0000${r.owner}`));

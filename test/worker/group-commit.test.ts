@@ -108,7 +108,8 @@ describe('group commit', () => {
     expect(sent.every((b) => b.apart <= GROUP_MAX_STATEMENTS)).toBe(true);
     // Sent merged (group-write.ts): every claim in one statement, then one per table for the
     // whole group (its rows stay under one chunk's bytes); apart while the old index may be written.
-    expect(sent.map((b) => b.statements)).toEqual(each === 5 ? [5, 5, 5] : sent.map((b) => b.apart));
+    expect(sent.map((b) => [b.merged, b.statements])).toEqual(sent.map((b) => (b.merged ? [true, 5] : [false, b.apart])));
+    expect(sent.slice(1).every((b) => b.merged)).toBe(each === 5);
     expect(await countWhere('organization_id', 'gc-cap')).toBe(100);
   });
 });
@@ -154,47 +155,64 @@ describe('exactly once through the committer', () => {
 describe('a merged group: each write stands alone inside the shared statements', () => {
   it('writes, replays and refuses each write of one batch as it would alone, and indexes only what was written', async () => {
     const word = (w: string) => ({ actor: { id: `user_${w}`, type: 'user', name: `${w} Tester` } });
-    // A legacy key committed before the group: inside it, a retry of it replays, a reuse with another body is refused.
-    const earlier = legacyEvent({ group: 'org_gm', actor_name: 'Gmearlierword Tester' });
-    expect((await call('POST', '/events', { body: earlier, headers: { 'Idempotency-Key': 'gm-k0' } })).status).toBe(201);
+    const legacy = (w: string) => legacyEvent({ group: 'org_gm', actor_name: `${w} Tester` });
+    // A legacy key whose claim has expired (taken over inside the group), then one committed before the
+    // group: inside it, a retry of that one replays and a reuse with another body is refused.
+    const old = await call('POST', '/events', { body: legacy('Gmoldword'), headers: { 'Idempotency-Key': 'gm-exp' } });
+    expect(old.status).toBe(201);
+    await env.DB.prepare('UPDATE idempotency_keys SET created_at = created_at - 86400001').run();
+    const earlier = legacy('Gmearlierword');
+    const first = await call('POST', '/events', { body: earlier, headers: { 'Idempotency-Key': 'gm-k0' } });
+    expect(first.status).toBe(201);
     const twice = auditLogBody(word('Gmtwiceword'), 'org_gm');
     const sends = [
       () => call('POST', '/audit_logs/events', { body: auditLogBody({}, 'org_gm_first') }), // goes alone, held
-      () => call('POST', '/audit_logs/events', { body: auditLogBody(word('Gmnokeyword'), 'org_gm') }), // no claim
+      () => call('POST', '/audit_logs/events', { body: auditLogBody(word('Gmcontentword'), 'org_gm') }), // claims by content
       () => call('POST', '/audit_logs/events', { body: twice, headers: { 'Idempotency-Key': 'gm-k1' } }),
       () => call('POST', '/audit_logs/events', { body: twice, headers: { 'Idempotency-Key': 'gm-k1' } }), // same statement, same key
       () => call('POST', '/events', { body: earlier, headers: { 'Idempotency-Key': 'gm-k0' } }), // replay
       // The key again with another body: refused (Audit Logs keys include the body, legacy ones do not).
-      () => call('POST', '/events', { body: legacyEvent({ group: 'org_gm', actor_name: 'Gmrefusedword Tester' }), headers: { 'Idempotency-Key': 'gm-k0' } }),
-      () => call('POST', '/events', { body: legacyEvent({ group: 'org_gm', actor_name: 'Gmlegacyword Tester' }) }), // claims by content
+      () => call('POST', '/events', { body: legacy('Gmrefusedword'), headers: { 'Idempotency-Key': 'gm-k0' } }),
+      () => call('POST', '/events', { body: legacy('Gmlegacyword') }), // no claim
+      () => call('POST', '/events', { body: legacy('Gmexpiredword'), headers: { 'Idempotency-Key': 'gm-exp' } }), // takes the expired claim
     ];
     const p = await probe('proj_default');
     const answers = await grouped('proj_default', p, sends.length, (i) => sends[i]());
-    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 201, 409, 201]);
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 201, 409, 201, 201]);
     expect(answers[5].body.code).toBe('idempotency_key_reused');
-    expect(answers.filter((a) => a.headers.get('idempotent-replayed') === 'true')).toHaveLength(2);
+    expect(answers.map((a) => a.headers.get('idempotent-replayed') === 'true')).toEqual([false, false, false, true, true, false, false, false]);
+    expect(answers[3].body.id).toBe(answers[2].body.id);
+    expect(answers[4].body.id).toBe(first.body.id);
     const sent = await inCommitter('proj_default', (c) => c.sent.slice(-2));
-    expect(sent.map((b) => b.requestIds.length)).toEqual([1, 6]);
+    expect(sent.map((b) => b.requestIds.length)).toEqual([1, 7]);
     expect(sent[0].statements).toBe(sent[0].apart); // alone: its own statements, as counted before they were built
-    expect(sent[1].statements).toBe(5); // merged: the claims, then one statement per table (the earlier write told the committer the index is current)
+    // Merged: the claims, then one statement per table (the writes before told the committer the index is current).
+    expect([sent[1].merged, sent[1].statements]).toEqual([true, 5]);
 
-    // Exactly the written events are there, each once; the catalog counts them; the index holds their rows and no other.
+    // Every id an answer names is stored once, and each word finds exactly its own event (so no search row has
+    // another event's seq); the refused body is nowhere. The catalog counts exactly the stored events; the
+    // index holds their rows and no other; the vocabulary their words.
+    for (const a of [first, old, ...answers.filter((a) => a.status !== 409)]) expect(await countWhere('id', a.body.id), a.body.id).toBe(1);
     const db = drizzle(env.DB);
-    const found = async (search: string) => (await listEvents(db, { projectId: 'proj_default', search, order: 'desc', limit: 10 })).events.length;
-    for (const w of ['Gmearlierword', 'Gmnokeyword', 'Gmtwiceword', 'Gmlegacyword']) expect(await found(w), w).toBe(1);
-    expect(await found('Gmrefusedword')).toBe(0);
-    expect(await countWhere('organization_id', 'org_gm')).toBe(4);
+    const ids = async (search: string) => (await listEvents(db, { projectId: 'proj_default', search, order: 'desc', limit: 10 })).events.map((e) => e.id);
+    const own: [string, string][] = [
+      ['Gmoldword', old.body.id], ['Gmearlierword', first.body.id], ['Gmcontentword', answers[1].body.id],
+      ['Gmtwiceword', answers[2].body.id], ['Gmlegacyword', answers[6].body.id], ['Gmexpiredword', answers[7].body.id],
+    ];
+    for (const [w, id] of own) expect(await ids(w), w).toEqual([id]);
+    expect(await ids('Gmrefusedword')).toEqual([]);
+    expect(await countWhere('organization_id', 'org_gm')).toBe(6);
     const counted = await env.DB.prepare("SELECT events FROM catalog WHERE project_id = 'proj_default' AND kind = 'organization' AND value = 'org_gm'").first<{ events: number }>();
-    expect(counted).toEqual({ events: 4 });
+    expect(counted).toEqual({ events: 6 });
     const indexed = await env.DB.prepare(
       "SELECT count(*) AS n FROM search_fts WHERE rowid IN (SELECT seq FROM events WHERE organization_id = 'org_gm')",
     ).first<{ n: number }>();
-    expect(indexed).toEqual({ n: 4 });
+    expect(indexed).toEqual({ n: 6 });
     const orphans = await env.DB.prepare('SELECT count(*) AS n FROM search_fts WHERE rowid NOT IN (SELECT seq FROM events)').first<{ n: number }>();
     expect(orphans).toEqual({ n: 0 });
     const vocab = await env.DB.prepare("SELECT term FROM search_vocab WHERE term LIKE '%gm%word'").all<{ term: string }>();
     const words = vocab.results.map((r) => r.term.replace(/^.*_/, '')).sort();
-    expect(words).toEqual(['gmearlierword', 'gmlegacyword', 'gmnokeyword', 'gmtwiceword']);
+    expect(words).toEqual(['gmcontentword', 'gmearlierword', 'gmexpiredword', 'gmlegacyword', 'gmoldword', 'gmtwiceword']);
   });
 });
 
