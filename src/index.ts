@@ -13,7 +13,7 @@ import { isViewerPath, viewer, viewerError } from './portal/viewer';
 import { purgeExpiredPortalRecords } from './portal/link';
 import type { AppEnv } from './context';
 import { checkEnv, type Env } from './env';
-import { purgeExpiredIdempotencyKeys } from './events/store';
+import { purgeExpiredIdempotencyKeys } from './events/claims';
 import { pruneFailures } from './usage/store';
 import { AppError } from './lib/errors';
 import { newId } from './lib/ids';

@@ -13,7 +13,8 @@ import { DurableObject } from 'cloudflare:workers';
 import { database, RETRY_AFTER_SECONDS, writeNotConfirmed, type Db } from '../lib/db';
 import { AppError, type ErrorCode, type ErrorDetail, type Problem } from '../lib/errors';
 import { canMerge, claimsHeld, groupStatements } from './group-write';
-import { chunkBytes, settleClaim, settleWrite, statementCount, WRITE_PLAN_FORMAT, writeStatements, type WritePlan, type WriteResult } from './store';
+import { settleClaim } from './claims';
+import { chunkBytes, settleWrite, statementCount, WRITE_PLAN_FORMAT, writeStatements, type WritePlan, type WriteResult } from './store';
 
 /**
  * A group stops growing at this many statements, counted as its writes would send them apart

@@ -10,9 +10,9 @@
 // or a second claim of a key inside the same statement, writes nothing, as it would alone.
 import { sql, type SQL } from 'drizzle-orm';
 import { statement, type Db } from '../lib/db';
-import { IDEMPOTENCY_TTL_MS } from './limits';
 import { FTS_COLUMNS } from './search/fts';
 import { oldIndexMayBeWritten } from './search/index-state';
+import { claimStatement } from './claims';
 import { CHUNK_BYTES, chunkBytes, ftsValues, insertEvents, type WritePlan } from './store';
 
 /**
@@ -36,21 +36,7 @@ function only(array: string): string {
 export function groupStatements(db: Db, plans: readonly WritePlan[]): D1PreparedStatement[] {
   const projectId = plans[0].projectId;
   const statements: D1PreparedStatement[] = [];
-  const claims = plans.filter((p) => p.idempotency !== undefined);
-  if (claims.length > 0) {
-    const values = claims.map((p) => [p.idempotency!.keyHash, p.idempotency!.fingerprint, p.requestId, p.response.status, JSON.stringify(p.response.body), p.now]);
-    // A key claimed twice in this statement: the second meets the first's fresh row and takes nothing.
-    statements.push(
-      statement(db, sql`INSERT INTO idempotency_keys (project_id, key_hash, fingerprint, owner, status, response, created_at)
-        SELECT ${projectId}, c.value ->> '$[0]', c.value ->> '$[1]', c.value ->> '$[2]', c.value ->> '$[3]', c.value ->> '$[4]', c.value ->> '$[5]'
-        FROM json_each(${JSON.stringify(values)}) AS c WHERE true
-        ON CONFLICT (project_id, key_hash) DO UPDATE SET
-          fingerprint = excluded.fingerprint, owner = excluded.owner, status = excluded.status,
-          response = excluded.response, created_at = excluded.created_at
-        WHERE idempotency_keys.created_at <= excluded.created_at - ${IDEMPOTENCY_TTL_MS}
-        RETURNING key_hash AS keyHash, owner`),
-    );
-  }
+  if (plans.some((p) => p.idempotency !== undefined)) statements.push(statement(db, claimStatement(projectId, plans)));
   let run: WritePlan[] = [];
   let bytes = 0;
   for (const p of plans) {

@@ -3,8 +3,8 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { batch, statement, type Db } from '../lib/db';
 import { EVENT_ID_PATTERN, newId } from '../lib/ids';
-import { IDEMPOTENCY_TTL_MS } from './limits';
 import type { AuditEvent, NewEvent } from './model';
+import { claimStatement, settleClaim } from './claims';
 import { listColumns, toEvent } from './rows';
 import { events } from './schema';
 import { encodeRaw, storedRawParam } from './stored-raw';
@@ -205,24 +205,14 @@ export const ftsValues = (path: string): SQL => sql.raw(FTS_COLUMNS.map((_, i) =
  * retries with one key write exactly one copy.
  */
 export function writeStatements(db: Db, plan: WritePlan): D1PreparedStatement[] {
-  const { projectId, now, requestId, idempotency, response } = plan;
+  const { projectId, now, requestId, idempotency } = plan;
   const ownsClaim = idempotency
     ? sql`EXISTS (SELECT 1 FROM idempotency_keys WHERE project_id = ${projectId} AND key_hash = ${idempotency.keyHash} AND owner = ${requestId})`
     : null;
   const owns = ownsClaim ? sql` WHERE ${ownsClaim}` : sql``;
 
   const statements: D1PreparedStatement[] = [];
-  if (idempotency) {
-    statements.push(
-      statement(db, sql`INSERT INTO idempotency_keys (project_id, key_hash, fingerprint, owner, status, response, created_at)
-        VALUES (${projectId}, ${idempotency.keyHash}, ${idempotency.fingerprint}, ${requestId}, ${response.status}, ${JSON.stringify(response.body)}, ${now})
-        ON CONFLICT (project_id, key_hash) DO UPDATE SET
-          fingerprint = excluded.fingerprint, owner = excluded.owner, status = excluded.status,
-          response = excluded.response, created_at = excluded.created_at
-        WHERE idempotency_keys.created_at <= ${now - IDEMPOTENCY_TTL_MS}
-        RETURNING owner`),
-    );
-  }
+  if (idempotency) statements.push(statement(db, claimStatement(projectId, [plan])));
   const sink = oldIndexMayBeWritten();
   const ftsColumns = ftsValues('$');
   for (const { rows, fts, vocab, catalog, firstId } of plan.chunks) {
@@ -266,35 +256,10 @@ export async function settleWrite(db: Db, plan: WritePlan, results: D1Result[]):
   return settleClaim(db, plan, plan.idempotency === undefined || results[0].results.length > 0);
 }
 
-/** A write's answer once it is known whether it holds its claim (`owned`: written; else a replay). */
-export async function settleClaim(db: Db, plan: WritePlan, owned: boolean): Promise<WriteResult> {
-  const { projectId, idempotency, ids, response } = plan;
-  if (!idempotency || owned) return { replayed: false, ids, response };
-  const holder = await db.get<{ owner: string; fingerprint: string; status: number; response: string } | undefined>(
-    sql`SELECT owner, fingerprint, status, response FROM idempotency_keys WHERE project_id = ${projectId} AND key_hash = ${idempotency.keyHash}`,
-  );
-  return {
-    replayed: true,
-    sameRequest: holder?.fingerprint === idempotency.fingerprint,
-    response: holder ? { status: holder.status, body: JSON.parse(holder.response) } : response,
-  };
-}
-
 /** Writes events atomically in one D1 batch (see writeStatements). */
 export async function writeEvents(db: Db, input: WriteInput): Promise<WriteResult> {
   const plan = planWrite(input);
   return settleWrite(db, plan, await batch(db, writeStatements(db, plan)));
-}
-
-/** Deletes idempotency records older than their 24-hour life, a bounded number at a time. */
-export async function purgeExpiredIdempotencyKeys(db: Db, now: number, max = 5000): Promise<number> {
-  // WITHOUT ROWID table: select the primary keys of the oldest records, bounded.
-  const result = await statement(
-    db,
-    sql`DELETE FROM idempotency_keys WHERE (project_id, key_hash) IN (
-      SELECT project_id, key_hash FROM idempotency_keys WHERE created_at <= ${now - IDEMPOTENCY_TTL_MS} LIMIT ${max})`,
-  ).run();
-  return result.meta.changes ?? 0;
 }
 
 export async function getEvent(db: Db, projectId: string, id: string): Promise<AuditEvent | null> {
