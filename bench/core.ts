@@ -34,6 +34,7 @@ class Statement {
   }
   execute() {
     const p = this.params as never[];
+    this.adapter.sqlCalls++;
     const t = performance.now();
     try {
       if (this.isRead) return { results: this.stmt().all(...p) as Row[], success: true, meta: {} };
@@ -50,12 +51,14 @@ class Statement {
     return this.execute();
   }
   async first(column?: string) {
+    this.adapter.sqlCalls++;
     const t = performance.now();
     const row = (this.stmt().get(...(this.params as never[])) as Row | undefined) ?? null;
     this.adapter.sqlMs += performance.now() - t;
     return column && row ? row[column] : row;
   }
   async raw() {
+    this.adapter.sqlCalls++;
     const t = performance.now();
     const rows = this.stmt().all(...(this.params as never[])) as Row[];
     this.adapter.sqlMs += performance.now() - t;
@@ -71,6 +74,8 @@ export class SqliteD1 {
    * of a list request is the Worker's own CPU (decoding stored events, building the page).
    */
   sqlMs = 0;
+  /** Statements run (each of a batch counts): how many round trips a request would make to D1, batches aside. */
+  sqlCalls = 0;
   constructor(readonly db: DatabaseSync) {}
   cached(query: string): StatementSync {
     let s = this.statements.get(query);
@@ -150,14 +155,38 @@ export interface BenchEvent {
   body: { organization_id: string; event: Record<string, unknown> };
 }
 
-/** Event number `i` of `total`: the same every run. Time rises with i (arrival order ≈ time order). */
+/**
+ * Arrival order is not time order in real traffic, and the searches' newest-first plans are
+ * exact only because they check where the two disagree (search/by-window.ts): a data set in
+ * time order never runs those checks. Events arrive in i's order; their time is drawn from i
+ * and then moved, from a generator of its own (every other field is as it was):
+ * - 3% arrive late, dated earlier than their place by an exponential delay, mean 10
+ *   minutes, at most a day (queued retries, clients that were offline);
+ * - 0.5% are dated up to 60 s ahead of their place (a clock running fast);
+ * - the events arriving in [90%, 90.5%) of a run are an import: each dated uniformly over
+ *   the 90 days before its place (a customer's history loaded beside live traffic).
+ * At 1,000,000 events a place is about 32 s of time, so a 10-minute delay crosses about 20
+ * arrivals, a day about 2,700, the import's 90 days about 245,000. Times stay at or before
+ * `end` for the first `total` events. Returns milliseconds to add to the event's time.
+ */
+export function timeDisorder(i: number, total: number): number {
+  const r = rng(i * 104_729 + 17);
+  if (i >= total * 0.99 && i < total) return -Math.floor(r() * 90 * 86_400_000);
+  const kind = r();
+  if (kind < 0.03) return -Math.min(86_400_000, Math.floor(-Math.log(1 - r()) * 600_000));
+  if (kind < 0.035) return Math.floor(r() * 60_000);
+  return 0;
+}
+
+/** Event number `i` of `total`: the same every run. Arrival order is i; time rises with i, moved by timeDisorder. */
 export function benchEvent(i: number, total: number, end: number): BenchEvent {
   const r = rng(i * 7919 + 1);
   const p = r();
   const projectId = p < 0.5 ? BENCH_PROJECTS[0] : p < 0.8 ? BENCH_PROJECTS[1] : BENCH_PROJECTS[2];
   const a = actor(Math.floor(Math.pow(r(), 3) * ACTORS));
   const action = ACTIONS[Math.floor(Math.pow(r(), 2.2) * ACTIONS.length)];
-  const occurred = end - YEAR_MS + Math.floor(((i + r()) / total) * YEAR_MS);
+  const placed = end - YEAR_MS + Math.floor(((i + r()) / total) * YEAR_MS) + timeDisorder(i, total);
+  const occurred = i < total ? Math.min(end, placed) : placed;
   const doc = Math.floor(Math.pow(r(), 2) * 5000);
   const target = action.startsWith('document.') || action.startsWith('file.')
     ? { id: `doc_${doc.toString(36)}`, type: 'document', name: `Document ${doc} ${['report', 'plan', 'contract', 'notes'][doc % 4]}.pdf` }
@@ -250,9 +279,9 @@ export function refHas(e: RefEvent, text: string, prefix: boolean, columns: read
 }
 export const refPrimary = PRIMARY;
 
-/** The first page (ids) and `more`, newest first, of the events `keep` accepts. */
-export function refPage(events: RefEvent[], keep: (e: RefEvent) => boolean, limit: number): { ids: string[]; more: boolean } {
+/** A page (ids) and `more`, newest first, of the events `keep` accepts: the first, or the one `skip` events further. */
+export function refPage(events: RefEvent[], keep: (e: RefEvent) => boolean, limit: number, skip = 0): { ids: string[]; more: boolean } {
   const hits = events.filter(keep).sort((a, b) => b.occurredAt - a.occurredAt || b.seq - a.seq);
-  return { ids: hits.slice(0, limit).map((e) => e.id), more: hits.length > limit };
+  return { ids: hits.slice(skip, skip + limit).map((e) => e.id), more: hits.length > skip + limit };
 }
 export { usageStatement } from '../src/usage/store';

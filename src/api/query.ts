@@ -131,7 +131,7 @@ export const paging = () => ({
  * A list's filters and paging, as `listEvents` takes them: not the project or the clock (they come
  * from the request), nor the planner's test-only overrides.
  */
-export type ListFilters = Omit<EventQuery, 'projectId' | 'now' | 'matchStrategy' | 'windowSize' | 'lateProof'>;
+export type ListFilters = Omit<EventQuery, 'projectId' | 'now' | 'matchStrategy' | 'windowSize' | 'lateProof' | 'recentCandidates'>;
 type Paging = z.output<z.ZodObject<ReturnType<typeof paging>>>;
 
 /**

@@ -7,7 +7,7 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 export type ExportState = 'pending' | 'ready' | 'error';
 
 /** What an export covers: a list query's filters and search (no project, paging or order). */
-export type ExportQuery = Omit<EventQuery, 'projectId' | 'order' | 'limit' | 'after' | 'before' | 'now' | 'matchStrategy' | 'windowSize' | 'lateProof'>;
+export type ExportQuery = Omit<EventQuery, 'projectId' | 'order' | 'limit' | 'after' | 'before' | 'now' | 'matchStrategy' | 'windowSize' | 'lateProof' | 'recentCandidates'>;
 
 export interface UploadedPart {
   partNumber: number;

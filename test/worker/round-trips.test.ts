@@ -101,7 +101,7 @@ describe('D1 round trips per request', () => {
     await send(walkers('Latematch Walker'));
     const matched = await roundTrips('GET', '/events?search=latematch%20&limit=5');
     expect(matched.json.data[0].actor_name).toBe('Latematch Early');
-    expect(matched.trips).toBe(2); // a late arrival matches: the first window cannot prove its page, the full one holds every match
+    expect(matched.trips).toBe(2); // a late arrival matches: the first window cannot prove its page; the newest events by time checked against the word do (by-recent.ts)
 
     // The memory is per project and lasts LATE_MEMORY_MS (30 s): another project meets its own
     // late arrival apart, and 31 s later this project's first search checks apart again.

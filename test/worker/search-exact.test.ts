@@ -7,7 +7,8 @@
 import { env } from 'cloudflare:workers';
 import { drizzle } from 'drizzle-orm/d1';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { listEvents, type EventQuery } from '../../src/events/list';
+import { listEvents, planFor, type EventQuery } from '../../src/events/list';
+import { listByRecent } from '../../src/events/search/by-recent';
 import { timeline } from '../../src/events/timeline';
 import { createKey } from '../../src/projects/keys-store';
 import { createProject } from '../../src/projects/store';
@@ -162,6 +163,42 @@ describe('newest first through windows and bounded exclusions: the exact pages',
     }
   }, 120_000);
 
+  // by-recent.ts: the newest events by time checked against the words. Called directly with
+  // few candidates, each page is either not proved (null) or exactly the reference's; both
+  // must happen, so that neither path goes untested. Through listEvents it is tried when a
+  // window meets late arrivals (tiny windows here); the walks must still be exact.
+  it.each(CASES.filter(([search]) => !search.startsWith('-')))('%s through the newest events by time', async (search, keep) => {
+    const db = drizzle(env.DB);
+    const newest = reference(keep, true);
+    const outcomes = new Set<string>();
+    // The arrival range read: wide enough for every event here, or a few arrivals (most pages not provable).
+    const [{ n: arrivals }] = (await env.DB.prepare('SELECT max(seq) - min(seq) + 1 AS n FROM events WHERE project_id = ?').bind(projectId).all<{ n: number }>()).results;
+    for (const limit of [1, 7]) {
+      for (const [candidates, arrivalsMax] of [[3, arrivals], [17, arrivals], [60, arrivals], [2_000, arrivals], [2_000, 40], [17, 6]]) {
+        let after: string | undefined;
+        for (let skip = 0; skip < newest.length; skip += limit) {
+          const plan = await planFor(db, { projectId, limit, now: NOW, search, order: 'desc', after });
+          const scope = plan.primary;
+          expect(scope.match).not.toBeNull();
+          const page = await listByRecent(db, plan, { ...scope, match: scope.match! }, candidates, arrivalsMax);
+          outcomes.add(page ? 'page' : 'null');
+          if (!page) break;
+          const want = newest.slice(skip, skip + limit);
+          expect(page.events.map((e) => e.id), `limit ${limit}, ${candidates} candidates, from ${skip}`).toEqual(want);
+          expect(page.after, `more after ${skip}`).toBe(skip + limit < newest.length ? want[want.length - 1] : null);
+          if (!page.after) break;
+          after = page.after;
+        }
+      }
+      for (const recentCandidates of [3, 17]) {
+        for (const windowSize of [2, 5]) {
+          expect(await walk({ search, order: 'desc', windowSize, recentCandidates }, limit), `limit ${limit}, window ${windowSize}, ${recentCandidates} candidates`).toEqual(newest);
+        }
+      }
+    }
+    expect([...outcomes].sort()).toEqual(['null', 'page']);
+  }, 120_000);
+
   it('relevance with an excluded word returns each match once and nothing excluded', async () => {
     const ids = await walk({ search: 'alpha -beta', order: 'relevance' }, 4);
     expect([...ids].sort()).toEqual(reference((w) => has('alpha')(w) && !has('beta')(w), true).sort());
@@ -243,6 +280,29 @@ describe('the largest statements stay inside D1’s limits (expression depth 100
         }
       }
     }
+  });
+
+  // The newest events by time checked against the words (by-recent.ts), called directly: it
+  // is reached only when a window meets late arrivals, so the walks above may not build it.
+  it('the newest events by time, every filter, words, prefixes, exclusions and a cursor', async () => {
+    const db = drizzle(env.DB);
+    const query: EventQuery = {
+      projectId,
+      limit: 5,
+      now: NOW,
+      order: 'desc',
+      ...FILTERS,
+      actorNames: ['alpha beta'],
+      targetNames: ['report'],
+      actorTypes: ['user'],
+      targetTypes: ['doc'],
+      search: 'alpha "beta gamma" -delta -pr action:doc.* type:r after:30d al',
+      after: await anyEventId(),
+    };
+    const plan = await planFor(db, query);
+    expect(plan.primary.match).not.toBeNull();
+    const page = await listByRecent(db, plan, { ...plan.primary, match: plan.primary.match! });
+    expect(page?.events.length ?? 0).toBeLessThanOrEqual(5);
   });
 
   // Through the legacy list API, every filter it has, a search with prefixes and a cursor: 104

@@ -2,13 +2,15 @@
 // word then costs a window, not every match. The page is exact when either the window
 // holds every match, or no event older than the window (by arrival) but inside the
 // page's time span matches: arrival order and event time usually agree, and this check
-// catches the late arrivals where they do not. Null means "not provable here": the
-// caller reads the page by time instead.
+// catches the late arrivals where they do not. Where it cannot prove a page because of late
+// arrivals, the newest events by time are checked against the words (by-recent.ts). Null
+// means "not provable here": the caller reads the page by time instead.
 import { and, sql, type SQL } from 'drizzle-orm';
 import { allRows, type Db } from '../../lib/db';
 import { NULL_ROW_AND_KEYS, ROW_COLUMNS, type ListRow } from '../rows';
 import { events } from '../schema';
 import { checkCursor, checkCursorShape, keysetAfter } from './cursor';
+import { listByRecent } from './by-recent';
 import { forwardPage, type EventPage } from './page';
 import type { Plan, Scope } from './plan';
 import { filterConditions, ftsTable, matchValue, NO_ROWIDS } from './sql';
@@ -30,15 +32,31 @@ export const FIRST_WINDOW_PAGES = 4;
  */
 export const SPAN_MAX = 2_000;
 
-/** Newest first through a small window, then the full one; null: read by time. */
+/**
+ * Why a window could not prove its page: it ran dry before the page filled (`dry`), or events
+ * that arrived before it may belong on the page (`late`).
+ */
+type Unproved = 'dry' | 'late';
+
+/**
+ * Newest first through a small window, then the full one; null: read by time. When a window
+ * meets late arrivals (its newest matches by arrival are not the newest by time: an import
+ * of history beside live traffic), the newest events by time checked against the words
+ * (by-recent.ts) are tried once before a bigger window.
+ */
 export async function listByWindows(db: Db, plan: Plan, scope: Scope & { match: string }): Promise<EventPage | null> {
-  if (plan.windowSize !== undefined) return listByWindow(db, plan, scope, plan.windowSize);
-  const small = FIRST_WINDOW_PAGES * (plan.limit + 1);
-  if (small < WINDOW) {
-    const page = await listByWindow(db, plan, scope, small);
-    if (page) return page;
+  const sizes = plan.windowSize !== undefined ? [plan.windowSize] : [FIRST_WINDOW_PAGES * (plan.limit + 1), WINDOW].filter((n, i) => i === 1 || n < WINDOW);
+  let recentTried = false;
+  for (const size of sizes) {
+    const page = await listByWindow(db, plan, scope, size);
+    if (typeof page === 'object') return page;
+    if (page === 'late' && !recentTried) {
+      recentTried = true;
+      const recent = await listByRecent(db, plan, scope, plan.recentCandidates);
+      if (recent) return recent;
+    }
   }
-  return listByWindow(db, plan, scope, WINDOW);
+  return null;
 }
 
 /**
@@ -100,7 +118,7 @@ function lateReads(fts: SQL, match: SQL, exclude: SQL | null, lo: SQL | number):
 /** Whether a late arrival in `span` matches (and is not excluded). */
 const LATE_MATCH = sql`EXISTS (SELECT 1 FROM span WHERE seq IN (SELECT r FROM sm) AND seq NOT IN (SELECT r FROM sx))`;
 
-export async function listByWindow(db: Db, plan: Plan, scope: Scope & { match: string }, window: number): Promise<EventPage | null> {
+async function listByWindow(db: Db, plan: Plan, scope: Scope & { match: string }, window: number): Promise<EventPage | Unproved> {
   const match = matchValue(scope.match, scope.slots);
   const fts = ftsTable(scope.index);
   const conditions: SQL[] = filterConditions(plan.projectId, scope);
@@ -158,13 +176,13 @@ export async function listByWindow(db: Db, plan: Plan, scope: Scope & { match: s
   if (found.length === 0 && plan.after !== undefined) await checkCursor(db, plan.projectId, plan.after, 'after');
   if (lo === null) return { events: [], before: null, after: null };
   if (windowN >= window) {
-    if (found.length <= plan.limit) return null; // the window ran dry before the page filled
+    if (found.length <= plan.limit) return 'dry'; // the window ran dry before the page filled
     const late = bounds?.late ?? 0;
     if (late > 0) rememberLate(plan.projectId, now);
-    if (late > SPAN_MAX) return null; // too many late arrivals to check here
+    if (late > SPAN_MAX) return 'late'; // too many late arrivals to check here
     if (late > 0) {
       const matched = bounds?.lateMatch ?? (await lateMatch(db, fts, conditions, match, exclude, found[found.length - 1].at, lo));
-      if (matched) return null; // a late arrival may belong on this page
+      if (matched) return 'late'; // a late arrival may belong on this page
     }
   }
   return forwardPage(found, plan.limit, plan.after);

@@ -40,6 +40,8 @@ export interface EventQuery {
   windowSize?: number;
   /** Forces where a full window's late arrivals are checked (tests): in the page's statement, or apart (by-window.ts). */
   lateProof?: 'inside' | 'apart';
+  /** Overrides RECENT_CANDIDATES (tests use a few to exercise by-recent.ts running out). */
+  recentCandidates?: number;
   limit: number;
   /** Event id: the page after this event, in list order. */
   after?: string;
@@ -139,6 +141,7 @@ export interface Plan {
   before?: string;
   windowSize?: number;
   lateProof?: 'inside' | 'apart';
+  recentCandidates?: number;
 }
 
 const has = <T>(a: T[] | undefined): a is T[] => Array.isArray(a) && a.length > 0;
@@ -288,5 +291,6 @@ export function planQuery(q: EventQuery, now: number, knownActions: readonly str
     before: q.before,
     windowSize: q.windowSize,
     lateProof: q.lateProof,
+    recentCandidates: q.recentCandidates,
   };
 }
