@@ -163,8 +163,10 @@ export interface BenchEvent {
  * - 3% arrive late, dated earlier than their place by an exponential delay, mean 10
  *   minutes, at most a day (queued retries, clients that were offline);
  * - 0.5% are dated up to 60 s ahead of their place (a clock running fast);
- * - the events arriving in [90%, 90.5%) of a run are an import: each dated uniformly over
- *   the 90 days before its place (a customer's history loaded beside live traffic).
+ * - the last 1% of a run's arrivals are an import: each dated uniformly over the 90 days
+ *   before its place (a customer's history loaded while it goes live). Its events are the
+ *   newest matches by arrival of most searches but not the newest by time: what a window
+ *   cannot prove, and by-recent.ts serves.
  * At 1,000,000 events a place is about 32 s of time, so a 10-minute delay crosses about 20
  * arrivals, a day about 2,700, the import's 90 days about 245,000. Times stay at or before
  * `end` for the first `total` events. Returns milliseconds to add to the event's time.

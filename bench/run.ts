@@ -242,7 +242,7 @@ const IN_SQLITE_NOTE =
   '"raw" times are `listEvents` whole: the statements plus decoding each stored event and building the page in JS. ' +
   '"in SQLite" is the part spent inside the statements (rows handed to JS included): what a D1 database, which runs one statement at a time, spends on the request. ' +
   '"statements" is how many a search ran (a second when a page\'s late arrivals were checked apart, more when it was read by time). ' +
-  'The data arrives out of time order as real traffic does (bench/core.ts, `timeDisorder`: 3% late by minutes to a day, 0.5% up to 60 s early, an import of 0.5% dated over 90 days).';
+  'The data arrives out of time order as real traffic does (bench/core.ts, `timeDisorder`: 3% late by minutes to a day, 0.5% up to 60 s early, the last 1% of arrivals an import dated over the 90 days before).';
 
 // ---- correctness: each case's first page against a plain reference (a scan in JS) ----
 log('limit: checking pages against a plain reference');
