@@ -205,7 +205,7 @@ for (const c of cases) {
     inSql.push(raw.adapter.sqlMs);
     calls.add(raw.adapter.sqlCalls);
   }
-  // Statements per search (the same every run here: a second one means a page's late arrivals were checked apart).
+  // Statements per search (the same every run here): more than one when a window could not prove its page (by-window.ts).
   const statements = [...calls].sort((a, b) => a - b).join(', ');
   rawResults[c.name] = { ...stats(samples), rows, sql: stats(inSql), statements };
   log(`  ${c.name}: p50 ${ms(rawResults[c.name].p50)} ms, p95 ${ms(rawResults[c.name].p95)} ms, in SQLite p95 ${ms(rawResults[c.name].sql.p95)} ms (${rows} rows, ${statements} statements)`);
@@ -241,7 +241,7 @@ const MERGE_NOTE = () =>
 const IN_SQLITE_NOTE =
   '"raw" times are `listEvents` whole: the statements plus decoding each stored event and building the page in JS. ' +
   '"in SQLite" is the part spent inside the statements (rows handed to JS included): what a D1 database, which runs one statement at a time, spends on the request. ' +
-  '"statements" is how many a search ran (a second when a page\'s late arrivals were checked apart, more when it was read by time). ' +
+  '"statements" is how many a search ran (more than one when a window could not prove its page: late arrivals checked apart, the newest events by time, a bigger window, or the read by time). ' +
   'The data arrives out of time order as real traffic does (bench/core.ts, `timeDisorder`: 3% late by minutes to a day, 0.5% up to 60 s early, the last 1% of arrivals an import dated over the 90 days before).';
 
 // ---- correctness: each case's first page against a plain reference (a scan in JS) ----

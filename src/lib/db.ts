@@ -101,10 +101,17 @@ export const RETRY_AFTER_SECONDS = 1;
  * back) or the answer was lost after the commit, and a retry with the same
  * Idempotency-Key then gets the first answer, never a second copy.
  */
-export async function batch(db: Db, statements: D1PreparedStatement[]): Promise<D1Result[]> {
+export async function batch(
+  db: Db,
+  statements: D1PreparedStatement[],
+  /** The error for a batch the database refused on purpose (a trigger's RAISE), else null. */
+  refusal?: (err: unknown) => AppError | null,
+): Promise<D1Result[]> {
   try {
     return await db.$client.batch(statements);
   } catch (err) {
+    const refused = refusal?.(err);
+    if (refused) throw refused;
     console.error('D1 batch failed', err);
     throw writeNotConfirmed();
   }

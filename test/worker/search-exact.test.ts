@@ -171,10 +171,17 @@ describe('newest first through windows and bounded exclusions: the exact pages',
     const db = drizzle(env.DB);
     const newest = reference(keep, true);
     const outcomes = new Set<string>();
-    // The arrival range read: wide enough for every event here, or a few arrivals (most pages not provable).
-    const [{ n: arrivals }] = (await env.DB.prepare('SELECT max(seq) - min(seq) + 1 AS n FROM events WHERE project_id = ?').bind(projectId).all<{ n: number }>()).results;
+    // The arrival range read: exactly wide enough for every event here (`span`), one arrival short of it (the first
+    // page, whose candidates are every event, is not provable), or a few arrivals (most pages not provable).
+    const [{ span }] = (await env.DB.prepare('SELECT max(seq) - min(seq) AS span FROM events WHERE project_id = ?').bind(projectId).all<{ span: number }>()).results;
     for (const limit of [1, 7]) {
-      for (const [candidates, arrivalsMax] of [[3, arrivals], [17, arrivals], [60, arrivals], [2_000, arrivals], [2_000, 40], [17, 6]]) {
+      const first = async (arrivalsMax: number) => {
+        const plan = await planFor(db, { projectId, limit, now: NOW, search, order: 'desc' });
+        return listByRecent(db, plan, { ...plan.primary, match: plan.primary.match! }, 2_000, arrivalsMax);
+      };
+      expect((await first(span))?.events.map((e) => e.id)).toEqual(newest.slice(0, limit));
+      expect(await first(span - 1)).toBeNull();
+      for (const [candidates, arrivalsMax] of [[3, span], [17, span], [60, span], [2_000, span], [2_000, 40], [17, 6]]) {
         let after: string | undefined;
         for (let skip = 0; skip < newest.length; skip += limit) {
           const plan = await planFor(db, { projectId, limit, now: NOW, search, order: 'desc', after });
@@ -193,6 +200,8 @@ describe('newest first through windows and bounded exclusions: the exact pages',
       for (const recentCandidates of [3, 17]) {
         for (const windowSize of [2, 5]) {
           expect(await walk({ search, order: 'desc', windowSize, recentCandidates }, limit), `limit ${limit}, window ${windowSize}, ${recentCandidates} candidates`).toEqual(newest);
+          // One organization keeps the path (its own time index): every event here is org_exact's.
+          expect(await walk({ search, order: 'desc', windowSize, recentCandidates, organizationIds: ['org_exact'] }, limit)).toEqual(newest);
         }
       }
     }

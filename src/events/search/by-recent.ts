@@ -19,18 +19,20 @@ import { filterConditions, ftsTable, matchValue, NO_ROWIDS } from './sql';
 export const RECENT_CANDIDATES = 2_000;
 
 /**
- * The index is read over at most this many arrivals (rowids) below the candidates' newest:
- * one candidate that arrived long ago (an event dated far ahead) would otherwise make the
- * read cover every match of a common word. Past it the page is not provable here.
+ * The index is read over the candidates' arrival range only when it spans at most this many
+ * arrivals (rowids, which every project shares): one candidate that arrived long ago (an event
+ * dated far ahead) would otherwise make the read cover every match of a common word. Past it
+ * nothing is read and the page is not provable here (a project with a small share of the
+ * database's arrivals meets this sooner; the statement then costs the candidates' index read).
  */
 export const RECENT_ARRIVALS_MAX = 100_000;
 
 /**
  * The page from the newest `candidates` events by time that pass the filters (cursor
  * included): the words (and excluded words) are read from the index over the candidates'
- * arrival range only (at most `arrivalsMax` rowids), one bounded read each. Null when the
- * candidates ran out before the page filled while older events remain, or their arrival
- * range is wider than that (not provable here).
+ * arrival range only (when it spans at most `arrivalsMax` rowids; else nothing is read), one
+ * bounded read each. Null when the candidates ran out before the page filled while older
+ * events remain, or their arrival range is wider than that (not provable here).
  */
 export async function listByRecent(
   db: Db,
@@ -53,8 +55,9 @@ export async function listByRecent(
       ORDER BY ${events.occurredAt} DESC, ${events.seq} DESC LIMIT ${candidates}
     ),
     cb AS MATERIALIZED (
-      SELECT coalesce(max(min(seq), max(seq) - ${arrivalsMax}), 0) AS lo, coalesce(max(seq), -1) AS hi,
-        min(seq) < max(seq) - ${arrivalsMax} AS wide, count(*) AS n FROM cand
+      SELECT CASE WHEN wide THEN hi + 1 ELSE lo END AS lo, hi, wide, n FROM (
+        SELECT coalesce(min(seq), 0) AS lo, coalesce(max(seq), -1) AS hi, coalesce(min(seq) < max(seq) - ${arrivalsMax}, 0) AS wide, count(*) AS n FROM cand
+      )
     ),
     m AS MATERIALIZED (SELECT rowid AS r FROM ${fts} WHERE ${fts} MATCH ${matchValue(scope.match, scope.slots)} AND ${range}),
     x AS MATERIALIZED (${scope.exclude === null ? NO_ROWIDS : sql`SELECT rowid AS r FROM ${fts} WHERE ${fts} MATCH ${matchValue(scope.exclude, scope.slots)} AND ${range}`}),

@@ -39,18 +39,33 @@ export const SPAN_MAX = 2_000;
 type Unproved = 'dry' | 'late';
 
 /**
+ * Whether the newest events by time that pass the scope's filters are read from an index in
+ * time order, so that by-recent.ts examines about as many rows as it takes candidates: no
+ * filter, time bounds, and at most one organization or one action (each has its own
+ * (project, column, occurred_at) index). Other filters (several values, actors, targets,
+ * locations, exclusions of a column) could make it walk the project's whole time index.
+ */
+function walksByTime(scope: Scope): boolean {
+  const keyed = scope.filters.filter((f) => f.kind !== 'time');
+  if (keyed.length === 0) return true;
+  if (keyed.length > 1) return false;
+  const [f] = keyed;
+  return f.kind === 'in' && (f.field === 'organizationId' || f.field === 'action') && f.values.length === 1;
+}
+
+/**
  * Newest first through a small window, then the full one; null: read by time. When a window
  * meets late arrivals (its newest matches by arrival are not the newest by time: an import
  * of history beside live traffic), the newest events by time checked against the words
- * (by-recent.ts) are tried once before a bigger window.
+ * (by-recent.ts) are tried once before a bigger window, where the filters allow it (walksByTime).
  */
 export async function listByWindows(db: Db, plan: Plan, scope: Scope & { match: string }): Promise<EventPage | null> {
   const sizes = plan.windowSize !== undefined ? [plan.windowSize] : [FIRST_WINDOW_PAGES * (plan.limit + 1), WINDOW].filter((n, i) => i === 1 || n < WINDOW);
   let recentTried = false;
   for (const size of sizes) {
     const page = await listByWindow(db, plan, scope, size);
-    if (typeof page === 'object') return page;
-    if (page === 'late' && !recentTried) {
+    if (typeof page !== 'string') return page;
+    if (page === 'late' && !recentTried && walksByTime(scope)) {
       recentTried = true;
       const recent = await listByRecent(db, plan, scope, plan.recentCandidates);
       if (recent) return recent;
