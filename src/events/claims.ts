@@ -5,14 +5,39 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { statement, type Db } from '../lib/db';
 import { IDEMPOTENCY_TTL_MS } from './limits';
-import type { WritePlan, WriteResult } from './store';
+
+export interface StoredResponse {
+  status: number;
+  body: unknown;
+}
+
+export interface IdempotencyClaim {
+  /** sha256 of what identifies the request (key, and for Audit Logs the content too). */
+  keyHash: string;
+  /** sha256 of the canonical request body: a reused key with another body is refused. */
+  fingerprint: string;
+}
+
+export type WriteResult =
+  | { replayed: false; ids: string[]; response: StoredResponse }
+  | { replayed: true; sameRequest: boolean; response: StoredResponse };
+
+/** What a claim is taken and settled from: the fields of a write plan (store.ts WritePlan) it reads. */
+export interface ClaimingWrite {
+  projectId: string;
+  now: number;
+  requestId: string;
+  idempotency?: IdempotencyClaim;
+  ids: string[];
+  response: StoredResponse;
+}
 
 /**
  * The idempotency claims of some writes of a project (those with one), taken where free or
  * expired; RETURNING the claims this statement took (key, owner). A key claimed twice in one
  * statement: the second meets the first's fresh row and takes nothing.
  */
-export function claimStatement(projectId: string, plans: readonly WritePlan[]): SQL {
+export function claimStatement(projectId: string, plans: readonly ClaimingWrite[]): SQL {
   const claims = plans.flatMap((p) =>
     p.idempotency ? [[p.idempotency.keyHash, p.idempotency.fingerprint, p.requestId, p.response.status, JSON.stringify(p.response.body), p.now]] : [],
   );
@@ -27,7 +52,7 @@ export function claimStatement(projectId: string, plans: readonly WritePlan[]): 
 }
 
 /** A write's answer once it is known whether it holds its claim (`owned`: written; else a replay). */
-export async function settleClaim(db: Db, plan: WritePlan, owned: boolean): Promise<WriteResult> {
+export async function settleClaim(db: Db, plan: ClaimingWrite, owned: boolean): Promise<WriteResult> {
   const { projectId, idempotency, ids, response } = plan;
   if (!idempotency || owned) return { replayed: false, ids, response };
   const holder = await db.get<{ owner: string; fingerprint: string; status: number; response: string } | undefined>(

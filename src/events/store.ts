@@ -4,33 +4,17 @@ import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { batch, statement, type Db } from '../lib/db';
 import { EVENT_ID_PATTERN, newId } from '../lib/ids';
 import type { AuditEvent, NewEvent } from './model';
-import { claimStatement, settleClaim } from './claims';
+import { claimStatement, settleClaim, type IdempotencyClaim, type StoredResponse, type WriteResult } from './claims';
 import { listColumns, toEvent } from './rows';
 import { events } from './schema';
 import { encodeRaw, storedRawParam } from './stored-raw';
 import { FTS_COLUMNS, indexEntry, legacyProjectToken, projectTag } from './search/fts';
 import { notePhase, oldIndexMayBeWritten } from './search/index-state';
 
-export type { Db };
+export type { Db, IdempotencyClaim, StoredResponse, WriteResult };
 
 /** A bound JSON parameter stays well under D1's 2 MB value limit. */
 export const CHUNK_BYTES = 512 * 1024;
-
-export interface StoredResponse {
-  status: number;
-  body: unknown;
-}
-
-export interface IdempotencyClaim {
-  /** sha256 of what identifies the request (key, and for Audit Logs the content too). */
-  keyHash: string;
-  /** sha256 of the canonical request body: a reused key with another body is refused. */
-  fingerprint: string;
-}
-
-export type WriteResult =
-  | { replayed: false; ids: string[]; response: StoredResponse }
-  | { replayed: true; sameRequest: boolean; response: StoredResponse };
 
 interface PreparedRow {
   id: string;

@@ -60,7 +60,8 @@ function walksByTime(scope: Scope): boolean {
  * (by-recent.ts) are tried once before a bigger window, where the filters allow it (walksByTime).
  */
 export async function listByWindows(db: Db, plan: Plan, scope: Scope & { match: string }): Promise<EventPage | null> {
-  const sizes = plan.windowSize !== undefined ? [plan.windowSize] : [FIRST_WINDOW_PAGES * (plan.limit + 1), WINDOW].filter((n, i) => i === 1 || n < WINDOW);
+  const small = FIRST_WINDOW_PAGES * (plan.limit + 1);
+  const sizes = plan.windowSize !== undefined ? [plan.windowSize] : small < WINDOW ? [small, WINDOW] : [WINDOW];
   let recentTried = false;
   for (const size of sizes) {
     const page = await listByWindow(db, plan, scope, size);
